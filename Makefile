@@ -1,0 +1,43 @@
+# The course's commands. Each one creates the virtual environment .venv (pinned versions) when it
+# is missing or requirements.txt changed, and reuses it otherwise.
+#   make lab        set up and open the course in JupyterLab
+#   make test       set up and run the whole test suite (unit tests + every notebook under nbval)
+#   make notebooks  re-execute the committed notebooks in place (quick profile) after editing them
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.course-installed
+
+# The notebooks are committed with quick-profile outputs, so tests compare against that profile.
+TEST_PROFILE ?= quick
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: setup lab test unit notebooks clean-venv
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/
+
+test: setup
+	COURSE_PROFILE=$${COURSE_PROFILE:-$(TEST_PROFILE)} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+unit: setup
+	COURSE_PROFILE=$${COURSE_PROFILE:-$(TEST_PROFILE)} $(BIN)/python -m pytest tests $(PYTEST_ARGS)
+
+notebooks: setup
+	for nb in notebooks/[0-9]*.ipynb; do \
+	  COURSE_PROFILE=$${COURSE_PROFILE:-$(TEST_PROFILE)} $(BIN)/jupyter execute --inplace "$$nb" || exit 1; \
+	done
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,117 @@
+"""Size profiles: every dataset size and epoch count the notebooks use, in one place.
+
+Choose one with the environment variable ``COURSE_PROFILE``:
+
+* ``quick``    - for CI and a first look: small subsets, 1-3 epochs; the whole test suite runs in minutes.
+* ``standard`` - the default for learners: each notebook finishes within about 15 minutes on a laptop CPU.
+* ``full``     - the book-scale runs, meant for a GPU.
+
+A size of ``None`` means "everything available".
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DEFAULT_PROFILE = "standard"
+
+
+class UnknownProfileError(ValueError):
+    """COURSE_PROFILE names a profile that does not exist."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    description: str
+    # Chapter 1: images used to compute standardisation statistics.
+    stats_sample_size: int | None
+    # Chapter 2: the MLP on MNIST.
+    mnist_train_size: int | None
+    mnist_test_size: int | None
+    mlp_epochs: int
+    # Chapters 2 and 4: the shifted-input experiment.
+    shift_train_size: int | None
+    shift_epochs: int
+    # Chapter 2: an MLP on CIFAR-10, for comparison with the CNNs of chapter 5.
+    cifar_mlp_train_size: int | None
+    cifar_mlp_epochs: int
+    # Chapter 4: convolutional networks on Fashion-MNIST and MNIST.
+    fashion_train_size: int | None
+    fashion_test_size: int | None
+    cnn_epochs: int
+    comparison_train_size: int | None
+    comparison_epochs: int
+
+    def describe(self) -> str:
+        return f"Profile '{self.name}': {self.description}"
+
+
+PROFILES: dict[str, Profile] = {
+    "quick": Profile(
+        name="quick",
+        description="small subsets and 1-3 epochs, for CI and a first look",
+        stats_sample_size=2_000,
+        mnist_train_size=3_000,
+        mnist_test_size=2_000,
+        mlp_epochs=3,
+        shift_train_size=2_000,
+        shift_epochs=3,
+        cifar_mlp_train_size=2_000,
+        cifar_mlp_epochs=2,
+        fashion_train_size=3_000,
+        fashion_test_size=2_000,
+        cnn_epochs=2,
+        comparison_train_size=2_000,
+        comparison_epochs=2,
+    ),
+    "standard": Profile(
+        name="standard",
+        description="the learner's default: each notebook runs within about 15 minutes on a laptop CPU",
+        stats_sample_size=None,
+        mnist_train_size=None,
+        mnist_test_size=None,
+        mlp_epochs=10,
+        shift_train_size=None,
+        shift_epochs=5,
+        cifar_mlp_train_size=20_000,
+        cifar_mlp_epochs=10,
+        fashion_train_size=None,
+        fashion_test_size=None,
+        cnn_epochs=8,
+        comparison_train_size=10_000,
+        comparison_epochs=5,
+    ),
+    "full": Profile(
+        name="full",
+        description="book-scale runs on all data, meant for a GPU",
+        stats_sample_size=None,
+        mnist_train_size=None,
+        mnist_test_size=None,
+        mlp_epochs=20,
+        shift_train_size=None,
+        shift_epochs=10,
+        cifar_mlp_train_size=None,
+        cifar_mlp_epochs=30,
+        fashion_train_size=None,
+        fashion_test_size=None,
+        cnn_epochs=20,
+        comparison_train_size=None,
+        comparison_epochs=15,
+    ),
+}
+
+
+def get_profile(name: str | None = None) -> Profile:
+    """Return the profile called ``name``, or the one chosen by ``COURSE_PROFILE`` (default: standard)."""
+    chosen = name if name is not None else os.environ.get("COURSE_PROFILE", "").strip() or DEFAULT_PROFILE
+    try:
+        return PROFILES[chosen.lower()]
+    except KeyError:
+        valid = ", ".join(PROFILES)
+        raise UnknownProfileError(
+            f"Unknown course profile {chosen!r}. Valid profiles: {valid}. "
+            f"Set COURSE_PROFILE to one of them (or unset it for '{DEFAULT_PROFILE}')."
+        ) from None
+
