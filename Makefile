@@ -2,7 +2,8 @@
 # is missing or requirements.txt changed, and reuses it otherwise.
 #   make lab        set up and open the course in JupyterLab
 #   make test       set up and run the whole test suite (unit tests + every notebook under nbval)
-#   make notebooks  re-execute the committed notebooks in place (quick profile) after editing them
+#   make notebooks  re-execute the committed notebooks in place (quick profile) after editing them;
+#                   NOTEBOOKS=notebooks/01_images_as_arrays.ipynb limits it to some
 
 PYTHON ?= python3
 VENV := .venv
@@ -12,6 +13,7 @@ STAMP := $(VENV)/.course-installed
 # The notebooks are committed with quick-profile outputs, so tests compare against that profile.
 TEST_PROFILE ?= quick
 export TF_CPP_MIN_LOG_LEVEL := 2
+NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
 .PHONY: setup lab test unit notebooks clean-venv
 
@@ -35,8 +37,9 @@ unit: setup
 	COURSE_PROFILE=$${COURSE_PROFILE:-$(TEST_PROFILE)} $(BIN)/python -m pytest tests $(PYTEST_ARGS)
 
 notebooks: setup
-	for nb in notebooks/[0-9]*.ipynb; do \
+	for nb in $(NOTEBOOKS); do \
 	  COURSE_PROFILE=$${COURSE_PROFILE:-$(TEST_PROFILE)} $(BIN)/jupyter execute --inplace "$$nb" || exit 1; \
+	  $(BIN)/python scripts/clean_notebook.py "$$nb" || exit 1; \
 	done
 
 clean-venv:

@@ -16,6 +16,7 @@ def show_images(
     ncols: int = 8,
     cmap: str = "gray",
     size: float = 1.5,
+    max_width: float = 10.0,
     suptitle: str | None = None,
     title_colors: Sequence[str] | None = None,
 ) -> Figure:
@@ -25,7 +26,8 @@ def show_images(
     A 3-D array counts as one image when its last axis has 1 or 3 channels and it has at least
     8 rows; pass a list to be explicit. (H, W) and (H, W, 1) are drawn in ``cmap``,
     (H, W, 3) as RGB (uint8 0-255 or floats 0-1). ``title_colors`` colours each title
-    (for example green for right and red for wrong predictions).
+    (for example green for right and red for wrong predictions). Panels shrink below ``size``
+    inches when needed to keep the figure within ``max_width`` inches.
     """
     batch = [np.asarray(images)] if _is_single_image(images) else [np.asarray(im) for im in images]
     if not batch:
@@ -34,6 +36,7 @@ def show_images(
         raise ValueError(f"Got {len(batch)} images but {len(titles)} titles; give one title per image.")
     ncols = max(1, min(ncols, len(batch)))
     nrows = math.ceil(len(batch) / ncols)
+    size = min(size, max_width / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.4 if suptitle else 0)),
                              squeeze=False)
     for index, ax in enumerate(axes.flat):
