@@ -65,3 +65,70 @@ def _is_single_image(images: np.ndarray | Sequence[np.ndarray]) -> bool:
     if not isinstance(images, np.ndarray):
         return False
     return images.ndim == 2 or (images.ndim == 3 and images.shape[-1] in (1, 3) and images.shape[0] >= 8)
+
+
+def plot_history(history, metrics: Sequence[str] = ("loss", "accuracy"), title: str | None = None) -> Figure:
+    """Learning curves: one panel per metric, training vs validation, against the epoch number.
+
+    ``history`` is what ``model.fit`` returns (or its ``.history`` dict).
+    """
+    logs = getattr(history, "history", history)
+    shown = [m for m in metrics if m in logs]
+    if not shown:
+        raise ValueError(f"None of {list(metrics)} is in the history; it has {sorted(logs)}.")
+    fig, axes = plt.subplots(1, len(shown), figsize=(4.5 * len(shown), 3.2), squeeze=False)
+    for ax, metric in zip(axes.flat, shown):
+        epochs = np.arange(1, len(logs[metric]) + 1)
+        ax.plot(epochs, logs[metric], "o-", label="training")
+        if f"val_{metric}" in logs:
+            ax.plot(epochs, logs[f"val_{metric}"], "s--", label="validation")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.set_xticks(epochs if len(epochs) <= 12 else np.linspace(1, len(epochs), 6).round())
+        ax.grid(alpha=0.3)
+        ax.legend()
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion_matrix(matrix: np.ndarray, class_names: Sequence[str], title: str | None = None) -> Figure:
+    """Draw a confusion matrix (rows: true class, columns: predicted class) with the counts written in."""
+    matrix = np.asarray(matrix)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] != len(class_names):
+        raise ValueError(f"Expected a square matrix with one row per class name ({len(class_names)}), "
+                         f"got shape {matrix.shape}.")
+    n = len(class_names)
+    fig, ax = plt.subplots(figsize=(0.55 * n + 2.5, 0.55 * n + 2))
+    ax.imshow(matrix, cmap="Blues")
+    threshold = matrix.max() / 2 if matrix.size else 0
+    for i in range(n):
+        for j in range(n):
+            ax.text(j, i, str(matrix[i, j]), ha="center", va="center", fontsize=8,
+                    color="white" if matrix[i, j] > threshold else "black")
+    ax.set_xticks(range(n), class_names, rotation=45, ha="right")
+    ax.set_yticks(range(n), class_names)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.set_title(title or "confusion matrix")
+    fig.tight_layout()
+    return fig
+
+
+def plot_shift_accuracy(shifts: Sequence[int], accuracies: dict[str, Sequence[float]],
+                        title: str = "accuracy on shifted test images") -> Figure:
+    """Accuracy against shift in pixels, one line per model (the experiment of chapters 2 and 4)."""
+    fig, ax = plt.subplots(figsize=(5.5, 3.5))
+    for name, values in accuracies.items():
+        if len(values) != len(shifts):
+            raise ValueError(f"{name}: {len(values)} accuracies for {len(shifts)} shifts.")
+        ax.plot(shifts, values, "o-", label=name)
+    ax.set_xlabel("shift (pixels)")
+    ax.set_ylabel("test accuracy")
+    ax.set_ylim(0, 1.02)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
