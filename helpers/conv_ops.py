@@ -340,9 +340,9 @@ def _prepare(image, kernels, bias, stride, padding, dilation):
         raise ValueError(f"The image has {batch.shape[3]} channel(s) but the kernel expects {weights.shape[2]} "
                          f"(image shape {x.shape}, kernel shape {w.shape}); they must match.")
     filters = weights.shape[3]
-    b = np.zeros(filters) if bias is None else np.broadcast_to(np.asarray(bias, dtype=float).reshape(-1), (filters,))
     if bias is not None and np.asarray(bias).size not in (1, filters):
         raise ValueError(f"The bias has {np.asarray(bias).size} values but there are {filters} filters.")
+    b = np.zeros(filters) if bias is None else np.broadcast_to(np.asarray(bias, dtype=float).reshape(-1), (filters,))
     dtype = np.result_type(batch, weights, np.float32)
     padded = _pad(batch.astype(dtype), padding, weights.shape[:2], strides, dilations)
     span = tuple(effective_kernel_size(k, d) for k, d in zip(weights.shape[:2], dilations))

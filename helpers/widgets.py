@@ -1,0 +1,160 @@
+"""Interactive explorers for chapter 3 (and the browser tests): convolution and pooling, live.
+
+Each explorer is a class holding its controls as attributes, so a test - or a curious learner - can set
+``explorer.stride.value = 2`` and read ``explorer.result`` and ``explorer.size_label.value`` without a browser.
+Show it in a notebook with ``display(explorer.widget)`` (or just put ``explorer.widget`` last in a cell).
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import clear_output, display
+
+from helpers.conv_ops import conv2d, pool2d
+
+KERNEL_PRESETS: dict[str, np.ndarray] = {
+    "left edge (2x2)": np.array([[-1, 1], [-1, 1]]),
+    "vertical line": np.array([[-1, 1, -1]] * 3),
+    "horizontal line": np.array([[-1, 1, -1]] * 3).T,
+    "light spot": np.array([[-1, -1, -1], [-1, 1, -1], [-1, -1, -1]]),
+    "dark spot": -np.array([[-1, -1, -1], [-1, 1, -1], [-1, -1, -1]]),
+    "edges (Laplacian)": np.array([[0, -1, 0], [-1, 4, -1], [0, -1, 0]]),
+    "Sobel x": np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]),
+    "Sobel y": np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]).T,
+    "box blur (3x3)": np.full((3, 3), 1 / 9),
+    "identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]]),
+}
+
+
+def kernel_to_text(kernel: np.ndarray) -> str:
+    """Rows separated by ';', values by spaces: [[1, 2], [3, 4]] -> '1 2; 3 4'."""
+    return "; ".join(" ".join(f"{v:.4g}" for v in row) for row in np.asarray(kernel, dtype=float))
+
+
+def parse_kernel(text: str) -> np.ndarray:
+    """Parse '1 0 -1; 2 0 -2; 1 0 -1' into a 2-D float array; raise ValueError with a readable reason."""
+    rows = [row.replace(",", " ").split() for row in text.strip().split(";") if row.strip()]
+    if not rows:
+        raise ValueError("The kernel is empty: type rows of numbers separated by ';', e.g. '1 0 -1; 2 0 -2; 1 0 -1'.")
+    if len({len(row) for row in rows}) != 1:
+        raise ValueError(f"Every kernel row needs the same number of values; got rows of {[len(r) for r in rows]}.")
+    try:
+        return np.array([[float(v) for v in row] for row in rows])
+    except ValueError:
+        raise ValueError(f"The kernel must contain only numbers; could not read {text!r}.") from None
+
+
+class ConvolutionExplorer:
+    """Pick an image and a kernel (a preset or your own), change stride, padding and dilation,
+    and watch the feature map and its size update."""
+
+    def __init__(self, images: dict[str, np.ndarray], figure_width: float = 9.0):
+        if not images:
+            raise ValueError("ConvolutionExplorer needs at least one image.")
+        for name, image in images.items():
+            if np.asarray(image).ndim != 2:
+                raise ValueError(f"Image {name!r} has shape {np.asarray(image).shape}; the explorer takes 2-D "
+                                 "grayscale images (convert colour ones with .mean(axis=2)).")
+        self.images = {name: np.asarray(image, dtype=float) for name, image in images.items()}
+        self.figure_width = figure_width
+        self.result: np.ndarray | None = None
+
+        self.image = widgets.Dropdown(options=list(self.images), description="image")
+        self.preset = widgets.Dropdown(options=list(KERNEL_PRESETS), value="Sobel x", description="preset")
+        self.kernel_text = widgets.Text(value=kernel_to_text(KERNEL_PRESETS["Sobel x"]), description="kernel",
+                                        continuous_update=False, layout=widgets.Layout(width="420px"))
+        self.stride = widgets.IntSlider(value=1, min=1, max=4, description="stride")
+        self.padding = widgets.Dropdown(options=["valid", "same"], value="valid", description="padding")
+        self.dilation = widgets.IntSlider(value=1, min=1, max=4, description="dilation")
+        self.size_label = widgets.HTML()
+        self.output = widgets.Output()
+
+        self.preset.observe(self._use_preset, names="value")
+        for control in (self.image, self.kernel_text, self.stride, self.padding, self.dilation):
+            control.observe(self.update, names="value")
+        self.widget = widgets.VBox([
+            widgets.HBox([self.image, self.preset]),
+            self.kernel_text,
+            widgets.HBox([self.stride, self.padding, self.dilation]),
+            self.size_label,
+            self.output,
+        ])
+        self.update()
+
+    def _use_preset(self, change: dict) -> None:
+        self.kernel_text.value = kernel_to_text(KERNEL_PRESETS[change["new"]])
+
+    def update(self, change: dict | None = None) -> None:
+        image = self.images[self.image.value]
+        try:
+            kernel = parse_kernel(self.kernel_text.value)
+            self.result = conv2d(image, kernel, stride=self.stride.value, padding=self.padding.value,
+                                 dilation=self.dilation.value)
+        except ValueError as error:  # show the reason instead of a traceback
+            self.result = None
+            self.size_label.value = f"<b style='color:#b00'>Cannot convolve:</b> {error}"
+            with self.output:
+                clear_output(wait=True)
+            return
+        span = (kernel.shape[0] - 1) * self.dilation.value + 1, (kernel.shape[1] - 1) * self.dilation.value + 1
+        self.size_label.value = (
+            f"input {image.shape[0]}&times;{image.shape[1]}, kernel {kernel.shape[0]}&times;{kernel.shape[1]} "
+            f"(spans {span[0]}&times;{span[1]}) &rarr; <b>output {self.result.shape[0]}&times;{self.result.shape[1]}</b>"
+        )
+        with self.output:
+            clear_output(wait=True)
+            fig, axes = plt.subplots(1, 2, figsize=(self.figure_width, self.figure_width / 2.2))
+            axes[0].imshow(image, cmap="gray")
+            axes[0].set_title(f"input {image.shape[0]}x{image.shape[1]}")
+            limit = np.abs(self.result).max() or 1.0
+            shown = axes[1].imshow(self.result, cmap="RdBu_r", vmin=-limit, vmax=limit)
+            axes[1].set_title(f"feature map {self.result.shape[0]}x{self.result.shape[1]}")
+            fig.colorbar(shown, ax=axes[1], fraction=0.046)
+            for ax in axes:
+                ax.axis("off")
+            display(fig)
+            plt.close(fig)
+
+
+class PoolingExplorer:
+    """Max or average pooling of an image with adjustable window and stride."""
+
+    def __init__(self, images: dict[str, np.ndarray], figure_width: float = 9.0):
+        if not images:
+            raise ValueError("PoolingExplorer needs at least one image.")
+        self.images = {name: np.asarray(image, dtype=float) for name, image in images.items()}
+        self.figure_width = figure_width
+        self.result: np.ndarray | None = None
+        self.image = widgets.Dropdown(options=list(self.images), description="image")
+        self.mode = widgets.ToggleButtons(options=["max", "average"], value="max", description="pooling")
+        self.pool_size = widgets.IntSlider(value=2, min=1, max=6, description="window")
+        self.stride = widgets.IntSlider(value=2, min=1, max=6, description="stride")
+        self.size_label = widgets.HTML()
+        self.output = widgets.Output()
+        for control in (self.image, self.mode, self.pool_size, self.stride):
+            control.observe(self.update, names="value")
+        self.widget = widgets.VBox([widgets.HBox([self.image, self.mode]),
+                                    widgets.HBox([self.pool_size, self.stride]), self.size_label, self.output])
+        self.update()
+
+    def update(self, change: dict | None = None) -> None:
+        image = self.images[self.image.value]
+        try:
+            self.result = pool2d(image, self.pool_size.value, self.stride.value, self.mode.value)
+        except ValueError as error:
+            self.result = None
+            self.size_label.value = f"<b style='color:#b00'>Cannot pool:</b> {error}"
+            return
+        self.size_label.value = (f"input {image.shape[0]}&times;{image.shape[1]} &rarr; "
+                                 f"<b>output {self.result.shape[0]}&times;{self.result.shape[1]}</b>")
+        with self.output:
+            clear_output(wait=True)
+            fig, axes = plt.subplots(1, 2, figsize=(self.figure_width, self.figure_width / 2.2))
+            for ax, shown, title in ((axes[0], image, "input"), (axes[1], self.result, f"{self.mode.value} pooled")):
+                ax.imshow(shown, cmap="gray")
+                ax.set_title(f"{title} {shown.shape[0]}x{shown.shape[1]}")
+                ax.axis("off")
+            display(fig)
+            plt.close(fig)

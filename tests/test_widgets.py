@@ -1,0 +1,84 @@
+"""Drive the explorers the way a learner would, without a browser."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+from scipy import signal
+
+from helpers.widgets import KERNEL_PRESETS, ConvolutionExplorer, PoolingExplorer, kernel_to_text, parse_kernel
+
+IMAGES = {"ramp": np.tile(np.arange(20.0), (20, 1)), "noise": np.random.default_rng(0).random((17, 23))}
+
+
+def test_starts_with_sobel_on_the_first_image():
+    explorer = ConvolutionExplorer(IMAGES)
+    expected = signal.correlate2d(IMAGES["ramp"], KERNEL_PRESETS["Sobel x"], mode="valid")
+    np.testing.assert_allclose(explorer.result, expected)
+    assert "output 18&times;18" in explorer.size_label.value
+
+
+def test_changing_controls_updates_result_and_displayed_size():
+    explorer = ConvolutionExplorer(IMAGES)
+    explorer.stride.value = 2
+    assert explorer.result.shape == (9, 9) and "output 9&times;9" in explorer.size_label.value
+    explorer.padding.value = "same"
+    assert explorer.result.shape == (10, 10) and "output 10&times;10" in explorer.size_label.value
+    explorer.stride.value = 1
+    explorer.padding.value = "valid"
+    explorer.dilation.value = 2
+    assert explorer.result.shape == (16, 16) and "spans 5&times;5" in explorer.size_label.value
+    explorer.image.value = "noise"
+    assert explorer.result.shape == (13, 19)
+
+
+def test_preset_and_own_kernel():
+    explorer = ConvolutionExplorer(IMAGES)
+    explorer.preset.value = "left edge (2x2)"
+    assert explorer.kernel_text.value == "-1 1; -1 1"
+    assert explorer.result.shape == (19, 19)
+    np.testing.assert_allclose(explorer.result, 2.0)  # a ramp rising by 1 per column: each row adds 1
+    explorer.kernel_text.value = "0 0 0; 0 2 0; 0 0 0"
+    np.testing.assert_allclose(explorer.result, 2 * IMAGES["ramp"][1:-1, 1:-1])
+
+
+def test_bad_kernel_is_explained_not_raised():
+    explorer = ConvolutionExplorer(IMAGES)
+    explorer.kernel_text.value = "1 2; 3"
+    assert explorer.result is None and "same number of values" in explorer.size_label.value
+    explorer.kernel_text.value = "1 0 1"
+    explorer.dilation.value = 4  # spans 9 pixels: fine on 20 pixels
+    assert explorer.result.shape == (20, 12)
+    explorer.kernel_text.value = " ".join(["1"] * 7)  # with dilation 4 it spans 25 columns of 20
+    assert explorer.result is None and "kernel spans 1x25 pixels" in explorer.size_label.value
+    explorer.kernel_text.value = "; ".join(["1 1"] * 25)
+    assert explorer.result is None and "padded input is only 20x20" in explorer.size_label.value
+
+
+def test_kernel_text_round_trip_and_errors():
+    kernel = np.array([[1, -2.5], [0.125, 4]])
+    np.testing.assert_array_equal(parse_kernel(kernel_to_text(kernel)), kernel)
+    with pytest.raises(ValueError, match="only numbers"):
+        parse_kernel("1 x; 2 3")
+    with pytest.raises(ValueError, match="empty"):
+        parse_kernel(" ; ")
+
+
+def test_explorer_rejects_colour_images():
+    with pytest.raises(ValueError, match="2-D grayscale"):
+        ConvolutionExplorer({"rgb": np.zeros((8, 8, 3))})
+
+
+def test_pooling_explorer():
+    explorer = PoolingExplorer(IMAGES)
+    assert explorer.result.shape == (10, 10) and "output 10&times;10" in explorer.size_label.value
+    explorer.pool_size.value = 3
+    explorer.stride.value = 1
+    assert explorer.result.shape == (18, 18)
+    explorer.mode.value = "average"
+    np.testing.assert_allclose(explorer.result[0, 0], IMAGES["ramp"][:3, :3].mean())
+    explorer.pool_size.value = 6
+    explorer.image.value = "noise"
+    assert explorer.result.shape == (12, 18)
