@@ -14,17 +14,20 @@ def show_images(
     images: np.ndarray | Sequence[np.ndarray],
     titles: Sequence[str] | None = None,
     ncols: int = 8,
-    cmap: str = "gray",
+    cmap: str | Sequence[str] = "gray",
     size: float = 1.5,
     max_width: float = 10.0,
     suptitle: str | None = None,
     title_colors: Sequence[str] | None = None,
+    centre_zero: bool = False,
 ) -> Figure:
     """Plot images in a grid, each with an optional title, and return the figure.
 
     ``images`` is one image or a batch (a list, or an array of shape (N, H, W) or (N, H, W, C)).
     A 3-D array counts as one image when its last axis has 1 or 3 channels and it has at least
-    8 rows; pass a list to be explicit. (H, W) and (H, W, 1) are drawn in ``cmap``,
+    8 rows; pass a list to be explicit. (H, W) and (H, W, 1) are drawn in ``cmap`` (one name, or one per image);
+    ``centre_zero`` gives every image not drawn in "gray" symmetric colour limits, so zero sits in the middle of
+    a diverging colour map such as "RdBu_r" (for feature maps next to the image they came from). 
     (H, W, 3) as RGB (uint8 0-255 or floats 0-1). ``title_colors`` colours each title
     (for example green for right and red for wrong predictions). Panels shrink below ``size``
     inches when needed to keep the figure within ``max_width`` inches.
@@ -34,6 +37,9 @@ def show_images(
         raise ValueError("show_images needs at least one image.")
     if titles is not None and len(titles) != len(batch):
         raise ValueError(f"Got {len(batch)} images but {len(titles)} titles; give one title per image.")
+    cmaps = [cmap] * len(batch) if isinstance(cmap, str) else list(cmap)
+    if len(cmaps) != len(batch):
+        raise ValueError(f"Got {len(batch)} images but {len(cmaps)} colour maps; give one, or one per image.")
     ncols = max(1, min(ncols, len(batch)))
     nrows = math.ceil(len(batch) / ncols)
     size = min(size, max_width / ncols)
@@ -47,7 +53,8 @@ def show_images(
         if image.ndim == 3 and image.shape[-1] == 1:
             image = image[..., 0]
         if image.ndim == 2:
-            ax.imshow(image, cmap=cmap)
+            limit = float(np.abs(image).max()) or 1.0 if centre_zero and cmaps[index] != "gray" else None
+            ax.imshow(image, cmap=cmaps[index], vmin=-limit if limit else None, vmax=limit)
         elif image.ndim == 3 and image.shape[-1] == 3:
             ax.imshow(image)
         else:

@@ -113,3 +113,13 @@ def test_plot_confusion_matrix_and_shift_plot():
     assert len(fig.axes[0].lines) == 2
     with pytest.raises(ValueError, match="3 accuracies for 2 shifts"):
         plot_shift_accuracy([0, 1], {"MLP": [1, 1, 1]})
+
+
+def test_show_images_centres_diverging_maps_on_zero():
+    fig = show_images([np.array([[-1.0, 3.0], [0.0, 1.0]] * 4), np.full((8, 2), 2.0), np.ones((8, 2))],
+                      cmap=["RdBu_r", "RdBu_r", "gray"], centre_zero=True)
+    assert fig.axes[0].images[0].get_clim() == (-3.0, 3.0)
+    assert fig.axes[1].images[0].get_clim() == (-2.0, 2.0)  # non-negative maps are centred too
+    assert fig.axes[2].images[0].get_cmap().name == "gray" and fig.axes[2].images[0].get_clim() == (1.0, 1.0)
+    with pytest.raises(ValueError, match="2 images but 3 colour maps"):
+        show_images([np.ones((8, 8))] * 2, cmap=["gray"] * 3)
