@@ -7,10 +7,12 @@ Show it in a notebook with ``display(explorer.widget)`` (or just put ``explorer.
 
 from __future__ import annotations
 
+import io
+
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import clear_output, display
+from IPython.display import Image
 
 from helpers.conv_ops import conv2d, pool2d
 
@@ -44,6 +46,20 @@ def parse_kernel(text: str) -> np.ndarray:
         return np.array([[float(v) for v in row] for row in rows])
     except ValueError:
         raise ValueError(f"The kernel must contain only numbers; could not read {text!r}.") from None
+
+
+def show_in(output: widgets.Output, fig: plt.Figure) -> None:
+    """Replace what ``output`` shows with ``fig``.
+
+    Writing the widget's ``outputs`` directly (rather than ``with output: display(fig)``) works the same in
+    JupyterLab, in ``jupyter execute`` and under nbval, none of which then routes the figure elsewhere; the
+    figure is rendered to PNG here so that it does not depend on the notebook's matplotlib backend.
+    """
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=80, bbox_inches="tight")
+    plt.close(fig)
+    output.outputs = ()
+    output.append_display_data(Image(data=png.getvalue(), format="png"))
 
 
 class ConvolutionExplorer:
@@ -95,27 +111,23 @@ class ConvolutionExplorer:
         except ValueError as error:  # show the reason instead of a traceback
             self.result = None
             self.size_label.value = f"<b style='color:#b00'>Cannot convolve:</b> {error}"
-            with self.output:
-                clear_output(wait=True)
+            self.output.outputs = ()
             return
         span = (kernel.shape[0] - 1) * self.dilation.value + 1, (kernel.shape[1] - 1) * self.dilation.value + 1
         self.size_label.value = (
             f"input {image.shape[0]}&times;{image.shape[1]}, kernel {kernel.shape[0]}&times;{kernel.shape[1]} "
             f"(spans {span[0]}&times;{span[1]}) &rarr; <b>output {self.result.shape[0]}&times;{self.result.shape[1]}</b>"
         )
-        with self.output:
-            clear_output(wait=True)
-            fig, axes = plt.subplots(1, 2, figsize=(self.figure_width, self.figure_width / 2.2))
-            axes[0].imshow(image, cmap="gray")
-            axes[0].set_title(f"input {image.shape[0]}x{image.shape[1]}")
-            limit = np.abs(self.result).max() or 1.0
-            shown = axes[1].imshow(self.result, cmap="RdBu_r", vmin=-limit, vmax=limit)
-            axes[1].set_title(f"feature map {self.result.shape[0]}x{self.result.shape[1]}")
-            fig.colorbar(shown, ax=axes[1], fraction=0.046)
-            for ax in axes:
-                ax.axis("off")
-            display(fig)
-            plt.close(fig)
+        fig, axes = plt.subplots(1, 2, figsize=(self.figure_width, self.figure_width / 2.2))
+        axes[0].imshow(image, cmap="gray")
+        axes[0].set_title(f"input {image.shape[0]}x{image.shape[1]}")
+        limit = np.abs(self.result).max() or 1.0
+        shown = axes[1].imshow(self.result, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        axes[1].set_title(f"feature map {self.result.shape[0]}x{self.result.shape[1]}")
+        fig.colorbar(shown, ax=axes[1], fraction=0.046)
+        for ax in axes:
+            ax.axis("off")
+        show_in(self.output, fig)
 
 
 class PoolingExplorer:
@@ -146,15 +158,13 @@ class PoolingExplorer:
         except ValueError as error:
             self.result = None
             self.size_label.value = f"<b style='color:#b00'>Cannot pool:</b> {error}"
+            self.output.outputs = ()
             return
         self.size_label.value = (f"input {image.shape[0]}&times;{image.shape[1]} &rarr; "
                                  f"<b>output {self.result.shape[0]}&times;{self.result.shape[1]}</b>")
-        with self.output:
-            clear_output(wait=True)
-            fig, axes = plt.subplots(1, 2, figsize=(self.figure_width, self.figure_width / 2.2))
-            for ax, shown, title in ((axes[0], image, "input"), (axes[1], self.result, f"{self.mode.value} pooled")):
-                ax.imshow(shown, cmap="gray")
-                ax.set_title(f"{title} {shown.shape[0]}x{shown.shape[1]}")
-                ax.axis("off")
-            display(fig)
-            plt.close(fig)
+        fig, axes = plt.subplots(1, 2, figsize=(self.figure_width, self.figure_width / 2.2))
+        for ax, shown, title in ((axes[0], image, "input"), (axes[1], self.result, f"{self.mode.value} pooled")):
+            ax.imshow(shown, cmap="gray")
+            ax.set_title(f"{title} {shown.shape[0]}x{shown.shape[1]}")
+            ax.axis("off")
+        show_in(self.output, fig)

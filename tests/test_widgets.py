@@ -18,6 +18,7 @@ def test_starts_with_sobel_on_the_first_image():
     expected = signal.correlate2d(IMAGES["ramp"], KERNEL_PRESETS["Sobel x"], mode="valid")
     np.testing.assert_allclose(explorer.result, expected)
     assert "output 18&times;18" in explorer.size_label.value
+    assert len(explorer.output.outputs) == 1 and "image/png" in explorer.output.outputs[0]["data"]
 
 
 def test_changing_controls_updates_result_and_displayed_size():
@@ -48,6 +49,7 @@ def test_bad_kernel_is_explained_not_raised():
     explorer = ConvolutionExplorer(IMAGES)
     explorer.kernel_text.value = "1 2; 3"
     assert explorer.result is None and "same number of values" in explorer.size_label.value
+    assert explorer.output.outputs == ()  # the stale feature map is removed
     explorer.kernel_text.value = "1 0 1"
     explorer.dilation.value = 4  # spans 9 pixels: fine on 20 pixels
     assert explorer.result.shape == (20, 12)
