@@ -31,9 +31,6 @@ class Profile:
     mnist_train_size: int | None
     mnist_test_size: int | None
     mlp_epochs: int
-    # Chapters 2 and 4: the shifted-input experiment.
-    shift_train_size: int | None
-    shift_epochs: int
     # Chapter 2: an MLP on CIFAR-10, for comparison with the CNNs of chapter 5.
     cifar_mlp_train_size: int | None
     cifar_mlp_epochs: int
@@ -43,6 +40,15 @@ class Profile:
     cnn_epochs: int
     comparison_train_size: int | None
     comparison_epochs: int
+    # Chapter 5: CIFAR-10 (train + validation images; the validation part is 10 % of them).
+    cifar_train_size: int | None
+    cifar_baseline_epochs: int
+    cifar_variant_epochs: int
+    cifar_best_width: int
+    cifar_best_epochs: int
+    cifar_best_batch_size: int
+    # Chapter 6: gradient-ascent steps per visualised filter.
+    maximize_steps: int
 
     def describe(self) -> str:
         return f"Profile '{self.name}': {self.description}"
@@ -56,8 +62,6 @@ PROFILES: dict[str, Profile] = {
         mnist_train_size=3_000,
         mnist_test_size=2_000,
         mlp_epochs=3,
-        shift_train_size=2_000,
-        shift_epochs=3,
         cifar_mlp_train_size=4_000,
         cifar_mlp_epochs=3,
         fashion_train_size=3_000,
@@ -65,6 +69,13 @@ PROFILES: dict[str, Profile] = {
         cnn_epochs=3,
         comparison_train_size=2_000,
         comparison_epochs=3,
+        cifar_train_size=4_000,
+        cifar_baseline_epochs=6,
+        cifar_variant_epochs=3,
+        cifar_best_width=16,
+        cifar_best_epochs=4,
+        cifar_best_batch_size=256,
+        maximize_steps=15,
     ),
     "standard": Profile(
         name="standard",
@@ -73,8 +84,6 @@ PROFILES: dict[str, Profile] = {
         mnist_train_size=None,
         mnist_test_size=None,
         mlp_epochs=10,
-        shift_train_size=None,
-        shift_epochs=5,
         cifar_mlp_train_size=20_000,
         cifar_mlp_epochs=10,
         fashion_train_size=None,
@@ -82,6 +91,13 @@ PROFILES: dict[str, Profile] = {
         cnn_epochs=10,
         comparison_train_size=10_000,
         comparison_epochs=5,
+        cifar_train_size=None,
+        cifar_baseline_epochs=10,
+        cifar_variant_epochs=4,
+        cifar_best_width=16,
+        cifar_best_epochs=12,
+        cifar_best_batch_size=256,
+        maximize_steps=60,
     ),
     "full": Profile(
         name="full",
@@ -90,8 +106,6 @@ PROFILES: dict[str, Profile] = {
         mnist_train_size=None,
         mnist_test_size=None,
         mlp_epochs=20,
-        shift_train_size=None,
-        shift_epochs=10,
         cifar_mlp_train_size=None,
         cifar_mlp_epochs=30,
         fashion_train_size=None,
@@ -99,6 +113,13 @@ PROFILES: dict[str, Profile] = {
         cnn_epochs=20,
         comparison_train_size=None,
         comparison_epochs=15,
+        cifar_train_size=None,
+        cifar_baseline_epochs=50,
+        cifar_variant_epochs=20,
+        cifar_best_width=64,
+        cifar_best_epochs=24,
+        cifar_best_batch_size=512,
+        maximize_steps=120,
     ),
 }
 

@@ -168,3 +168,71 @@ class PoolingExplorer:
             ax.set_title(f"{title} {shown.shape[0]}x{shown.shape[1]}")
             ax.axis("off")
         show_in(self.output, fig)
+
+
+class FeatureMapBrowser:
+    """Browse a CNN: choose a conv layer, a filter and a test image; see the image, the filter's kernel
+    (first input channel, or RGB for a colour first layer) and the feature map it produces."""
+
+    def __init__(self, model, images: np.ndarray, titles: list[str] | None = None, figure_width: float = 9.0):
+        from helpers.visualize import conv_layers, feature_map_model
+
+        self.layers = conv_layers(model)
+        if not self.layers:
+            raise ValueError(f"Model {model.name!r} has no convolution layers to browse.")
+        self.images = np.asarray(images, dtype="float32")
+        if self.images.ndim != 4 or self.images.shape[1:] != tuple(model.input_shape[1:]):
+            raise ValueError(f"images must be a batch shaped like the model input (N, {model.input_shape[1:]}), "
+                             f"got {self.images.shape}.")
+        self.titles = titles or [f"image {i}" for i in range(len(self.images))]
+        self.figure_width = figure_width
+        self._maps_model = feature_map_model(model)
+        self._cache: dict[int, list[np.ndarray]] = {}
+        self.result: np.ndarray | None = None
+
+        self.layer = widgets.Dropdown(options=[layer.name for layer in self.layers], description="layer")
+        self.filter = widgets.IntSlider(value=0, min=0, max=self.layers[0].filters - 1, description="filter")
+        self.image = widgets.IntSlider(value=0, min=0, max=len(self.images) - 1, description="image")
+        self.info = widgets.HTML()
+        self.output = widgets.Output()
+        self.layer.observe(self._layer_changed, names="value")
+        for control in (self.filter, self.image):
+            control.observe(self.update, names="value")
+        self.widget = widgets.VBox([widgets.HBox([self.layer, self.filter, self.image]), self.info, self.output])
+        self.update()
+
+    def _maps(self, index: int) -> list[np.ndarray]:
+        if index not in self._cache:
+            outputs = self._maps_model(self.images[index:index + 1], training=False)
+            outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+            self._cache[index] = [np.asarray(out)[0] for out in outputs]
+        return self._cache[index]
+
+    def _layer_changed(self, change: dict) -> None:
+        layer = self.layers[[layer.name for layer in self.layers].index(change["new"])]
+        self.filter.max = layer.filters - 1  # may clamp the value, which triggers update
+        self.update()
+
+    def update(self, change: dict | None = None) -> None:
+        position = [layer.name for layer in self.layers].index(self.layer.value)
+        layer, f = self.layers[position], self.filter.value
+        self.result = self._maps(self.image.value)[position][..., f]
+        kernel = np.asarray(layer.kernel)[..., f]
+        self.info.value = (f"<b>{layer.name}</b>: kernel {kernel.shape[0]}&times;{kernel.shape[1]}&times;"
+                           f"{kernel.shape[2]}, filter {f} of {layer.filters} &rarr; feature map "
+                           f"{self.result.shape[0]}&times;{self.result.shape[1]}")
+        fig, axes = plt.subplots(1, 3, figsize=(self.figure_width, self.figure_width / 3.2))
+        picture = self.images[self.image.value]
+        axes[0].imshow(picture[..., 0] if picture.shape[-1] == 1 else picture, cmap="gray")
+        axes[0].set_title(self.titles[self.image.value], fontsize=9)
+        if kernel.shape[2] == 3:
+            axes[1].imshow((kernel - kernel.min()) / (np.ptp(kernel) or 1.0))
+        else:
+            limit = float(np.abs(kernel[..., 0]).max()) or 1.0
+            axes[1].imshow(kernel[..., 0], cmap="RdBu_r", vmin=-limit, vmax=limit)
+        axes[1].set_title("kernel" + (" (first input channel)" if kernel.shape[2] not in (1, 3) else ""), fontsize=9)
+        axes[2].imshow(self.result, cmap="viridis")
+        axes[2].set_title("feature map", fontsize=9)
+        for ax in axes:
+            ax.axis("off")
+        show_in(self.output, fig)

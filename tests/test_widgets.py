@@ -84,3 +84,30 @@ def test_pooling_explorer():
     explorer.pool_size.value = 6
     explorer.image.value = "noise"
     assert explorer.result.shape == (12, 18)
+
+
+def test_feature_map_browser_follows_its_controls():
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from helpers import set_seed
+    from helpers.architectures import fashion_cnn
+    from helpers.visualize import feature_maps
+    from helpers.widgets import FeatureMapBrowser
+
+    set_seed(0)
+    model = fashion_cnn()
+    images = np.random.default_rng(2).random((3, 28, 28, 1)).astype("float32")
+    browser = FeatureMapBrowser(model, images)
+    assert browser.layer.options == ("block1_conv", "block2_conv") and browser.filter.max == 31
+    assert browser.result.shape == (28, 28) and "feature map 28&times;28" in browser.info.value
+    browser.layer.value = "block2_conv"
+    assert browser.filter.max == 63 and browser.result.shape == (14, 14)
+    browser.filter.value = 40
+    browser.image.value = 2
+    np.testing.assert_allclose(browser.result, feature_maps(model, images[2])[1][..., 40], atol=1e-5)
+    assert "filter 40 of 64" in browser.info.value and len(browser.output.outputs) == 1
+    browser.layer.value = "block1_conv"  # filter 40 does not exist here: clamped to 31
+    assert browser.filter.value == 31 and browser.result.shape == (28, 28)
+    with pytest.raises(ValueError, match="shaped like the model input"):
+        FeatureMapBrowser(model, images[0])
