@@ -2,6 +2,7 @@
 # is missing or requirements.txt changed, and reuses it otherwise.
 #   make lab        set up and open the course in JupyterLab
 #   make test       set up and run the whole test suite (unit tests + every notebook under nbval)
+#   make student    build the learner edition (solutions replaced by stubs) into student/
 #   make notebooks  re-execute the committed notebooks in place (quick profile) after editing them;
 #                   NOTEBOOKS=notebooks/01_images_as_arrays.ipynb limits it to some
 
@@ -15,7 +16,7 @@ TEST_PROFILE ?= quick
 export TF_CPP_MIN_LOG_LEVEL := 2
 NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-.PHONY: setup lab test unit notebooks clean-venv
+.PHONY: setup lab test unit notebooks student clean-venv
 
 setup: $(STAMP)
 
@@ -41,6 +42,9 @@ notebooks: setup
 	  COURSE_PROFILE=$${COURSE_PROFILE:-$(TEST_PROFILE)} $(BIN)/jupyter execute --inplace "$$nb" || exit 1; \
 	  $(BIN)/python scripts/clean_notebook.py "$$nb" || exit 1; \
 	done
+
+student: setup
+	$(BIN)/python scripts/make_student.py --out student
 
 clean-venv:
 	rm -rf $(VENV)
