@@ -29,7 +29,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 test: setup
 	COURSE_PROFILE=$${COURSE_PROFILE:-$(TEST_PROFILE)} $(BIN)/python -m pytest $(PYTEST_ARGS)

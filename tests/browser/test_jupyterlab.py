@@ -43,11 +43,31 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_process_group(process: subprocess.Popen) -> None:
+    """Stop a server started in its own session, and its kernels; SIGKILL if it will not go."""
+    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A token-less JupyterLab on a free localhost port, serving a copy of the notebooks; always stopped."""
     root = tmp_path_factory.mktemp("lab")
-    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    (root / "notebooks").mkdir()
+    for source in (ROOT / "notebooks").glob("*.ipynb"):  # copies without outputs: everything seen is from this run
+        notebook = nbformat.read(source, as_version=4)
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        nbformat.write(notebook, root / "notebooks" / source.name)
     settings = root / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
     # Render every cell (no windowing), so the test can see all outputs without scrolling.
@@ -60,8 +80,8 @@ def lab(tmp_path_factory):
     log = open(root / "jupyterlab.log", "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-         "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
-         f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
+         "--IdentityProvider.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True", "--allow-root",
+         f"--ServerApp.root_dir={root}", f"--LabApp.workspaces_dir={root / 'workspaces'}", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
          "jupyterlab.NeverCheckForUpdate"],
         stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
@@ -77,11 +97,7 @@ def lab(tmp_path_factory):
                 time.sleep(0.5)
         yield url, root
     finally:
-        os.killpg(server.pid, signal.SIGTERM)  # the server and its kernels
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+        stop_process_group(server)
         log.close()
 
 
@@ -95,16 +111,19 @@ def browser():
             chromium.close()
 
 
-def run_notebook(page: Page, url: str, root: Path, notebook: str, timeout_s: int) -> nbformat.NotebookNode:
-    """Open a notebook, run all cells, wait until every code cell has run, save; return the saved notebook."""
-    page.goto(f"{url}/lab/tree/notebooks/{notebook}")
-    expect(page.locator(".jp-Notebook")).to_be_visible(timeout=60_000)
-    expect(page.locator(".jp-Notebook .jp-Cell").first).to_be_visible(timeout=60_000)
+def run_notebook(page: Page, url: str, root: Path, notebook: str, timeout_s: int):
+    """Open a notebook in a workspace of its own, run all cells, wait until every code cell has run, save.
+
+    Returns the notebook's panel (a locator) and the saved notebook read back from disk.
+    """
+    page.goto(f"{url}/lab/workspaces/{Path(notebook).stem}/tree/notebooks/{notebook}?reset")
+    panel = page.locator(".jp-NotebookPanel").locator("visible=true")
+    expect(panel).to_have_count(1, timeout=60_000)
+    expect(panel.locator(".jp-Cell").first).to_be_visible(timeout=60_000)
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    code_cells = page.locator(".jp-CodeCell")
-    total = code_cells.count()
-    done = page.locator(".jp-CodeCell .jp-InputPrompt", has_text="[")
+    total = panel.locator(".jp-CodeCell").count()
+    done = panel.locator(".jp-CodeCell .jp-InputPrompt", has_text="[")
     deadline = time.time() + timeout_s
     while time.time() < deadline:
         prompts = done.all_inner_texts()
@@ -115,7 +134,12 @@ def run_notebook(page: Page, url: str, root: Path, notebook: str, timeout_s: int
         pytest.fail(f"{notebook}: not all {total} cells finished within {timeout_s} s")
     page.keyboard.press("Control+s")
     time.sleep(2)
-    return nbformat.read(root / "notebooks" / notebook, as_version=4)
+    return panel, nbformat.read(root / "notebooks" / notebook, as_version=4)
+
+
+def screenshot_on_failure(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"failure_{name}.png"))
 
 
 def assert_no_errors(notebook: nbformat.NotebookNode, name: str) -> None:
@@ -128,9 +152,9 @@ def test_chapter3_runs_and_its_explorer_is_a_live_widget(lab, browser):
     url, root = lab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        saved = run_notebook(page, url, root, "03_convolution_from_scratch.ipynb", timeout_s=300)
+        panel, saved = run_notebook(page, url, root, "03_convolution_from_scratch.ipynb", timeout_s=300)
         assert_no_errors(saved, "chapter 3")
-        explorer = page.locator(".widget-vbox").filter(has=page.locator(".widget-label", has_text="kernel")).first
+        explorer = panel.locator(".widget-vbox").filter(has=page.locator(".widget-label", has_text="kernel")).first
         expect(explorer).to_be_visible(timeout=30_000)
         size_label = explorer.locator(".widget-html-content")
         expect(size_label).to_contain_text("output 26×26")
@@ -141,11 +165,14 @@ def test_chapter3_runs_and_its_explorer_is_a_live_widget(lab, browser):
         expect(explorer.locator(".jp-OutputArea-output img").first).to_be_visible()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         explorer.screenshot(path=str(SCREENSHOTS / "convolution_explorer.png"))
-        plot = page.locator(".jp-OutputArea-output img").first
+        plot = panel.locator(".jp-OutputArea-output img").first
         plot.scroll_into_view_if_needed()
         plot.screenshot(path=str(SCREENSHOTS / "chapter3_plot.png"))
         # no widget fell back to its text representation
-        assert page.locator(".jp-OutputArea-output pre", has_text="VBox(children=").count() == 0
+        assert panel.locator(".jp-OutputArea-output pre", has_text="VBox(children=").count() == 0
+    except Exception:
+        screenshot_on_failure(page, "chapter3")
+        raise
     finally:
         page.close()
 
@@ -154,9 +181,9 @@ def test_chapter6_feature_map_browser_renders(lab, browser):
     url, root = lab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        saved = run_notebook(page, url, root, "06_visualizing_kernels.ipynb", timeout_s=480)
+        panel, saved = run_notebook(page, url, root, "06_visualizing_kernels.ipynb", timeout_s=480)
         assert_no_errors(saved, "chapter 6")
-        browser_widget = page.locator(".widget-vbox").filter(has=page.locator(".widget-label", has_text="layer")).first
+        browser_widget = panel.locator(".widget-vbox").filter(has=page.locator(".widget-label", has_text="layer")).first
         expect(browser_widget).to_be_visible(timeout=30_000)
         info = browser_widget.locator(".widget-html-content")
         expect(info).to_contain_text("layer2_conv")
@@ -164,8 +191,11 @@ def test_chapter6_feature_map_browser_renders(lab, browser):
         image_slider.locator(".noUi-handle").first.focus()
         page.keyboard.press("ArrowRight")
         expect(browser_widget.locator(".jp-OutputArea-output img").first).to_be_visible()
-        assert page.locator(".jp-OutputArea-output pre", has_text="VBox(children=").count() == 0
+        assert panel.locator(".jp-OutputArea-output pre", has_text="VBox(children=").count() == 0
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         browser_widget.screenshot(path=str(SCREENSHOTS / "feature_map_browser.png"))
+    except Exception:
+        screenshot_on_failure(page, "chapter6")
+        raise
     finally:
         page.close()
