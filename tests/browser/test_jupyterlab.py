@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -137,30 +138,50 @@ def run_notebook(page: Page, url: str, root: Path, notebook: str, timeout_s: int
     return panel, nbformat.read(root / "notebooks" / notebook, as_version=4)
 
 
-def screenshot_on_failure(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"failure_{name}.png"))
-
-
 def assert_no_errors(notebook: nbformat.NotebookNode, name: str) -> None:
     errors = [(i, out.get("ename"), out.get("evalue")) for i, cell in enumerate(notebook.cells)
               if cell.cell_type == "code" for out in cell.get("outputs", []) if out.output_type == "error"]
     assert errors == [], f"{name} shows errors in JupyterLab: {errors}"
 
 
-def test_chapter3_runs_and_its_explorer_is_a_live_widget(lab, browser):
+@contextmanager
+def notebook_run(browser, lab, notebook: str, timeout_s: int):
+    """Run a notebook in a new page; yield its panel; screenshot the page if the test fails; always close it."""
     url, root = lab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        panel, saved = run_notebook(page, url, root, "03_convolution_from_scratch.ipynb", timeout_s=300)
-        assert_no_errors(saved, "chapter 3")
-        explorer = panel.locator(".widget-vbox").filter(has=page.locator(".widget-label", has_text="kernel")).first
-        expect(explorer).to_be_visible(timeout=30_000)
+        panel, saved = run_notebook(page, url, root, notebook, timeout_s)
+        assert_no_errors(saved, notebook)
+        yield page, panel
+    except Exception:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"failure_{Path(notebook).stem}.png"))
+        raise
+    finally:
+        page.close()
+
+
+def live_widget(page: Page, panel, control_label: str):
+    """The rendered widget box that has a control labelled ``control_label`` (absent if shown as text)."""
+    box = panel.locator(".widget-vbox").filter(has=page.locator(".widget-label", has_text=control_label)).first
+    expect(box).to_be_visible(timeout=30_000)
+    assert panel.locator(".jp-OutputArea-output pre", has_text="VBox(children=").count() == 0, "a text-only widget"
+    return box
+
+
+def nudge_slider(page: Page, box, label: str) -> None:
+    """Move the slider labelled ``label`` one step right with the keyboard, as a user would."""
+    slider = box.locator(".widget-slider").filter(has=page.locator(".widget-label", has_text=label))
+    slider.locator(".noUi-handle").first.focus()
+    page.keyboard.press("ArrowRight")
+
+
+def test_chapter3_runs_and_its_explorer_is_a_live_widget(lab, browser):
+    with notebook_run(browser, lab, "03_convolution_from_scratch.ipynb", timeout_s=300) as (page, panel):
+        explorer = live_widget(page, panel, "kernel")
         size_label = explorer.locator(".widget-html-content")
         expect(size_label).to_contain_text("output 26×26")
-        stride = explorer.locator(".widget-slider").filter(has=page.locator(".widget-label", has_text="stride"))
-        stride.locator(".noUi-handle").first.focus()
-        page.keyboard.press("ArrowRight")  # stride 1 -> 2
+        nudge_slider(page, explorer, "stride")  # stride 1 -> 2
         expect(size_label).to_contain_text("output 13×13", timeout=20_000)
         expect(explorer.locator(".jp-OutputArea-output img").first).to_be_visible()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -168,34 +189,16 @@ def test_chapter3_runs_and_its_explorer_is_a_live_widget(lab, browser):
         plot = panel.locator(".jp-OutputArea-output img").first
         plot.scroll_into_view_if_needed()
         plot.screenshot(path=str(SCREENSHOTS / "chapter3_plot.png"))
-        # no widget fell back to its text representation
-        assert panel.locator(".jp-OutputArea-output pre", has_text="VBox(children=").count() == 0
-    except Exception:
-        screenshot_on_failure(page, "chapter3")
-        raise
-    finally:
-        page.close()
 
 
 def test_chapter6_feature_map_browser_renders(lab, browser):
-    url, root = lab
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    try:
-        panel, saved = run_notebook(page, url, root, "06_visualizing_kernels.ipynb", timeout_s=480)
-        assert_no_errors(saved, "chapter 6")
-        browser_widget = panel.locator(".widget-vbox").filter(has=page.locator(".widget-label", has_text="layer")).first
-        expect(browser_widget).to_be_visible(timeout=30_000)
+    with notebook_run(browser, lab, "06_visualizing_kernels.ipynb", timeout_s=480) as (page, panel):
+        browser_widget = live_widget(page, panel, "layer")
         info = browser_widget.locator(".widget-html-content")
         expect(info).to_contain_text("layer2_conv")
-        image_slider = browser_widget.locator(".widget-slider").filter(has=page.locator(".widget-label", has_text="image"))
-        image_slider.locator(".noUi-handle").first.focus()
-        page.keyboard.press("ArrowRight")
+        expect(info).to_contain_text("filter 5 of 64")
+        nudge_slider(page, browser_widget, "filter")
+        expect(info).to_contain_text("filter 6 of 64", timeout=20_000)
         expect(browser_widget.locator(".jp-OutputArea-output img").first).to_be_visible()
-        assert panel.locator(".jp-OutputArea-output pre", has_text="VBox(children=").count() == 0
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         browser_widget.screenshot(path=str(SCREENSHOTS / "feature_map_browser.png"))
-    except Exception:
-        screenshot_on_failure(page, "chapter6")
-        raise
-    finally:
-        page.close()
