@@ -1,7 +1,8 @@
 # The course's commands. Each one creates the virtual environment .venv (pinned versions) when it
 # is missing or requirements.txt changed, and reuses it otherwise.
 #   make lab        set up and open the course in JupyterLab
-#   make test       set up and run the whole test suite (unit tests + every notebook under nbval)
+#   make test       set up and run the whole test suite: unit tests, the learner edition, the browser
+#                   test and every notebook under nbval
 #   make student    build the learner edition (solutions replaced by stubs) into student/
 #   make notebooks  re-execute the committed notebooks in place (quick profile) after editing them;
 #                   NOTEBOOKS=notebooks/01_images_as_arrays.ipynb limits it to some

@@ -121,10 +121,20 @@ def run_notebook(page: Page, url: str, root: Path, notebook: str, timeout_s: int
     panel = page.locator(".jp-NotebookPanel").locator("visible=true")
     expect(panel).to_have_count(1, timeout=60_000)
     expect(panel.locator(".jp-Cell").first).to_be_visible(timeout=60_000)
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    # Run only once the kernel is up: a fresh environment can take a while to start one, and JupyterLab
+    # drops "Run All" requests made before the kernel is connected.
+    expect(page.locator(".jp-StatusBar-Widget", has_text="| Idle")).to_be_visible(timeout=180_000)
     total = panel.locator(".jp-CodeCell").count()
     done = panel.locator(".jp-CodeCell .jp-InputPrompt", has_text="[")
+    first_prompt = done.first
+    for _ in range(3):  # ask again if nothing started, rather than wait for the full timeout
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        try:
+            expect(first_prompt).not_to_have_text("[ ]:", timeout=30_000)
+            break
+        except AssertionError:
+            continue
     deadline = time.time() + timeout_s
     while time.time() < deadline:
         prompts = done.all_inner_texts()
@@ -153,7 +163,7 @@ def notebook_run(browser, lab, notebook: str, timeout_s: int):
         panel, saved = run_notebook(page, url, root, notebook, timeout_s)
         assert_no_errors(saved, notebook)
         yield page, panel
-    except Exception:
+    except BaseException:  # pytest.fail raises an exception outside the Exception hierarchy
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"failure_{Path(notebook).stem}.png"))
         raise
