@@ -61,13 +61,16 @@ def feature_map_model(model):
     return keras.Model(model.inputs[0], [layer.output for layer in layers], name=f"{model.name}_feature_maps")
 
 
-def feature_maps(model, image: np.ndarray) -> list[np.ndarray]:
-    """Feature maps of one image: one (H, W, filters) array per conv layer, in order (pre-activation)."""
+def feature_maps(model, image: np.ndarray, maps_model=None) -> list[np.ndarray]:
+    """Feature maps of one image: one (H, W, filters) array per conv layer, in order (pre-activation).
+
+    ``maps_model`` is ``feature_map_model(model)``, built here unless a caller that asks often passes its own.
+    """
     image = np.asarray(image, dtype="float32")
     expected = tuple(model.input_shape[1:])
     if image.shape != expected:
         raise ValueError(f"The image has shape {image.shape}; this model takes {expected} (no batch axis).")
-    outputs = feature_map_model(model)(image[np.newaxis], training=False)
+    outputs = (maps_model or feature_map_model(model))(image[np.newaxis], training=False)
     outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
     return [np.asarray(out)[0] for out in outputs]
 

@@ -1,4 +1,4 @@
-"""Interactive explorers for chapter 3 (and the browser tests): convolution and pooling, live.
+"""Interactive explorers: convolution and pooling, live (chapter 3), and a feature-map browser (chapter 6).
 
 Each explorer is a class holding its controls as attributes, so a test - or a curious learner - can set
 ``explorer.stride.value = 2`` and read ``explorer.result`` and ``explorer.size_label.value`` without a browser.
@@ -15,6 +15,7 @@ import numpy as np
 from IPython.display import Image
 
 from helpers.conv_ops import conv2d, pool2d
+from helpers.visualize import conv_layers, feature_map_model, feature_maps
 
 KERNEL_PRESETS: dict[str, np.ndarray] = {
     "left edge (2x2)": np.array([[-1, 1], [-1, 1]]),
@@ -175,8 +176,6 @@ class FeatureMapBrowser:
     (first input channel, or RGB for a colour first layer) and the feature map it produces."""
 
     def __init__(self, model, images: np.ndarray, titles: list[str] | None = None, figure_width: float = 9.0):
-        from helpers.visualize import conv_layers, feature_map_model
-
         self.layers = conv_layers(model)
         if not self.layers:
             raise ValueError(f"Model {model.name!r} has no convolution layers to browse.")
@@ -186,6 +185,7 @@ class FeatureMapBrowser:
                              f"got {self.images.shape}.")
         self.titles = titles or [f"image {i}" for i in range(len(self.images))]
         self.figure_width = figure_width
+        self._model = model
         self._maps_model = feature_map_model(model)
         self._cache: dict[int, list[np.ndarray]] = {}
         self.result: np.ndarray | None = None
@@ -203,9 +203,7 @@ class FeatureMapBrowser:
 
     def _maps(self, index: int) -> list[np.ndarray]:
         if index not in self._cache:
-            outputs = self._maps_model(self.images[index:index + 1], training=False)
-            outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
-            self._cache[index] = [np.asarray(out)[0] for out in outputs]
+            self._cache[index] = feature_maps(self._model, self.images[index], self._maps_model)
         return self._cache[index]
 
     def _layer_changed(self, change: dict) -> None:
