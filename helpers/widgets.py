@@ -2,7 +2,7 @@
 
 Each explorer is a class holding its controls as attributes, so a test - or a curious learner - can set
 ``explorer.stride.value = 2`` and read ``explorer.result`` and ``explorer.size_label.value`` without a browser.
-Show it in a notebook with ``display(explorer.widget)`` (or just put ``explorer.widget`` last in a cell).
+Show it in a notebook with ``explorer.show()``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import io
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import Image
+from IPython.display import Image, display
 
 from helpers.conv_ops import conv2d, pool2d
 from helpers.visualize import conv_layers, feature_map_model, feature_maps
@@ -63,7 +63,17 @@ def show_in(output: widgets.Output, fig: plt.Figure) -> None:
     output.append_display_data(Image(data=png.getvalue(), format="png"))
 
 
-class ConvolutionExplorer:
+class _Explorer:
+    """What every explorer shares: ``show()`` displays it in a notebook."""
+
+    widget: widgets.Widget
+
+    def show(self) -> None:
+        """Display the live widget."""
+        display(self.widget)
+
+
+class ConvolutionExplorer(_Explorer):
     """Pick an image and a kernel (a preset or your own), change stride, padding and dilation,
     and watch the feature map and its size update."""
 
@@ -131,7 +141,7 @@ class ConvolutionExplorer:
         show_in(self.output, fig)
 
 
-class PoolingExplorer:
+class PoolingExplorer(_Explorer):
     """Max or average pooling of an image with adjustable window and stride."""
 
     def __init__(self, images: dict[str, np.ndarray], figure_width: float = 9.0):
@@ -171,7 +181,7 @@ class PoolingExplorer:
         show_in(self.output, fig)
 
 
-class FeatureMapBrowser:
+class FeatureMapBrowser(_Explorer):
     """Browse a CNN: choose a conv layer, a filter and a test image; see the image, the filter's kernel
     (first input channel, or RGB for a colour first layer) and the feature map it produces."""
 
