@@ -28,6 +28,21 @@ def shift_images(images: np.ndarray, dx: int = 0, dy: int = 0) -> np.ndarray:
     return shifted
 
 
+def pad_canvas(images: np.ndarray, pad: int) -> np.ndarray:
+    """Place every image in the middle of a larger zero canvas, ``pad`` pixels wider on each side.
+
+    (N, H, W[, C]) -> (N, H + 2 pad, W + 2 pad[, C]). Shifting the padded images by up to ``pad`` pixels loses
+    no ink, so a shift experiment on them measures the effect of *position* alone, not of cropped pixels.
+    """
+    images = np.asarray(images)
+    if images.ndim not in (3, 4):
+        raise ValueError(f"Expected a batch of shape (N, H, W) or (N, H, W, C), got {images.shape}.")
+    if isinstance(pad, bool) or not isinstance(pad, (int, np.integer)) or pad < 0:
+        raise ValueError(f"pad must be a whole number of pixels >= 0, got {pad!r}.")
+    widths = [(0, 0), (pad, pad), (pad, pad)] + [(0, 0)] * (images.ndim - 3)
+    return np.pad(images, widths)
+
+
 def accuracy_under_shift(
     predict_classes: Callable[[np.ndarray], np.ndarray],
     images: np.ndarray,
