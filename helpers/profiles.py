@@ -49,6 +49,11 @@ class Profile:
     cifar_best_batch_size: int
     # Chapter 6: gradient-ascent steps per visualised filter.
     maximize_steps: int
+    # Chapter 3: the convolution timing sweep (image sizes from 32 px, doubling up to the largest; the Python loop
+    # only up to its own, smaller, largest size) and the repeats each median is taken over.
+    conv_timing_max_size: int
+    conv_timing_loop_max_size: int
+    conv_timing_repeats: int
 
     def describe(self) -> str:
         return f"Profile '{self.name}': {self.description}"
@@ -76,6 +81,9 @@ PROFILES: dict[str, Profile] = {
         cifar_best_epochs=4,
         cifar_best_batch_size=256,
         maximize_steps=15,
+        conv_timing_max_size=256,
+        conv_timing_loop_max_size=64,
+        conv_timing_repeats=5,
     ),
     "standard": Profile(
         name="standard",
@@ -98,6 +106,9 @@ PROFILES: dict[str, Profile] = {
         cifar_best_epochs=12,
         cifar_best_batch_size=256,
         maximize_steps=60,
+        conv_timing_max_size=1024,
+        conv_timing_loop_max_size=256,
+        conv_timing_repeats=15,
     ),
     "full": Profile(
         name="full",
@@ -120,6 +131,9 @@ PROFILES: dict[str, Profile] = {
         cifar_best_epochs=24,
         cifar_best_batch_size=512,
         maximize_steps=120,
+        conv_timing_max_size=1024,
+        conv_timing_loop_max_size=256,
+        conv_timing_repeats=15,
     ),
 }
 
