@@ -6,6 +6,9 @@
 #   make student    build the learner edition (solutions replaced by stubs) into student/
 #   make notebooks  re-execute the committed notebooks in place (quick profile) after editing them;
 #                   NOTEBOOKS=notebooks/01_images_as_arrays.ipynb limits it to some
+#   make reference  the reference run: every notebook (or NOTEBOOKS=...) in the standard profile, writing
+#                   docs/results/chapterNN.json and key figures; executed copies in docs/results/executed/
+#   make site       the static course site in _site/ from the committed notebooks (nothing is executed)
 
 PYTHON ?= python3
 VENV := .venv
@@ -17,7 +20,7 @@ TEST_PROFILE ?= quick
 export TF_CPP_MIN_LOG_LEVEL := 2
 NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-.PHONY: setup lab test unit notebooks student clean-venv
+.PHONY: setup lab test unit notebooks student reference site clean-venv
 
 setup: $(STAMP)
 
@@ -46,6 +49,12 @@ notebooks: setup
 
 student: setup
 	$(BIN)/python scripts/make_student.py --out student
+
+reference: setup
+	$(BIN)/python scripts/run_reference.py $(NOTEBOOKS)
+
+site: setup
+	$(BIN)/python scripts/build_site.py --out _site
 
 clean-venv:
 	rm -rf $(VENV)

@@ -29,15 +29,35 @@ from helpers.profiles import get_profile
 
 #: Where the reference results live (committed).
 RESULTS_DIR = COURSE_ROOT / "docs" / "results"
-#: Set (to anything but "" or "0") to make :func:`record` write to ``RESULTS_DIR``.
+#: Set (to anything but "" or "0") to make :func:`record` write to the results folder.
 RECORD_VARIABLE = "COURSE_RECORD_RESULTS"
+#: Names another results folder (the tests of ``make reference`` write into a temporary one).
+RESULTS_DIR_VARIABLE = "COURSE_RESULTS_DIR"
+
+
+def results_dir() -> Path:
+    """``docs/results/``, or the folder named by ``COURSE_RESULTS_DIR``."""
+    override = os.environ.get(RESULTS_DIR_VARIABLE, "").strip()
+    return Path(override).resolve() if override else RESULTS_DIR
+
+
+def _check_chapter(chapter: int) -> None:
+    if isinstance(chapter, bool) or not isinstance(chapter, int) or not 1 <= chapter <= 99:
+        raise ValueError(f"chapter must be a chapter number such as 5, got {chapter!r}")
 
 
 def results_file(chapter: int) -> Path:
     """``docs/results/chapterNN.json`` for a chapter number 1-6."""
-    if isinstance(chapter, bool) or not isinstance(chapter, int) or not 1 <= chapter <= 99:
-        raise ValueError(f"chapter must be a chapter number such as 5, got {chapter!r}")
-    return RESULTS_DIR / f"chapter{chapter:02d}.json"
+    _check_chapter(chapter)
+    return results_dir() / f"chapter{chapter:02d}.json"
+
+
+def figure_file(chapter: int, name: str) -> Path:
+    """``docs/results/figures/chNN_<name>.png``."""
+    _check_chapter(chapter)
+    if not isinstance(name, str) or not name.replace("_", "").replace("-", "").isalnum():
+        raise ValueError(f"a figure name is letters, digits, '_' and '-', got {name!r}")
+    return results_dir() / "figures" / f"ch{chapter:02d}_{name}.png"
 
 
 def recording() -> bool:
@@ -78,24 +98,43 @@ def record(chapter: int, key: str, value: Any, description: str = "") -> Any:
     if not isinstance(key, str) or not key:
         raise ValueError(f"key must be a non-empty string, got {key!r}")
     if recording():
-        path = results_file(chapter)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = load(chapter) or {}
-        if data.get("profile") != get_profile().name:  # a new run: start the file afresh
-            data = {"chapter": chapter, "profile": get_profile().name, "results": {}}
+        data = _recorded(chapter)
         data["results"][key] = {"value": _to_json(value), "description": description}
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        tmp.replace(path)
+        save(chapter, data)
     return value
 
 
-def record_figure(chapter: int, name: str, figure) -> None:
-    """When recording, save a Matplotlib figure as a small PNG ``docs/results/figures/chNN_<name>.png``."""
+def _recorded(chapter: int) -> dict:
+    """The chapter's file of the current recording run (a fresh one when the file is from another profile)."""
+    data = load(chapter) or {}
+    if data.get("profile") != get_profile().name:  # a new run: start the file afresh
+        data = {"chapter": chapter, "profile": get_profile().name, "results": {}}
+    data.setdefault("results", {})
+    data.setdefault("figures", {})
+    return data
+
+
+def save(chapter: int, data: dict) -> None:
+    """Write a chapter's results file (atomically: a reader never sees half a file)."""
+    path = results_file(chapter)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def record_figure(chapter: int, name: str, figure, caption: str = "") -> None:
+    """When recording, save a Matplotlib figure as a small PNG ``docs/results/figures/chNN_<name>.png``.
+
+    ``caption`` says what it shows; the course site's results page prints it under the picture.
+    """
     if recording():
-        folder = RESULTS_DIR / "figures"
-        folder.mkdir(parents=True, exist_ok=True)
-        figure.savefig(folder / f"ch{chapter:02d}_{name}.png", dpi=72, bbox_inches="tight")
+        path = figure_file(chapter, name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path, dpi=72, bbox_inches="tight")
+        data = _recorded(chapter)
+        data["figures"][name] = {"file": f"figures/{path.name}", "caption": caption}
+        save(chapter, data)
 
 
 def reference(chapter: int, key: str) -> Any:
@@ -131,3 +170,51 @@ def with_reference(chapter: int, key: str, value: Any, fmt: Callable[[Any], str]
     if other is None:
         return here + " - no reference run recorded yet (make reference)"
     return f"{here} - {reference_label(chapter)}: {show(other)}"
+
+
+#: The fields ``make reference`` writes about the run (``scripts/run_reference.py``); see docs/results/README.md.
+RUN_FIELDS = {"date": str, "commit": str, "commit_dirty": bool, "command": str, "notebook": str,
+              "wall_time_s": (int, float), "machine": dict, "data_files": list}
+MACHINE_FIELDS = {"cpu": str, "cores": int, "os": str, "python": str, "tensorflow": str, "keras": str, "gpu": str}
+
+
+def schema_problems(data: Any, chapter: int) -> list[str]:
+    """What is wrong with a chapter's results file (an empty list when it follows the schema)."""
+    if not isinstance(data, dict):
+        return [f"the file holds a {type(data).__name__}, not an object"]
+    problems = []
+    if data.get("chapter") != chapter:
+        problems.append(f"'chapter' is {data.get('chapter')!r}, expected {chapter}")
+    if not isinstance(data.get("profile"), str):
+        problems.append("'profile' is missing")
+    for section, fields in (("run", RUN_FIELDS), ("machine", MACHINE_FIELDS)):
+        where = data.get("run") if section == "run" else (data.get("run") or {}).get("machine")
+        if not isinstance(where, dict):
+            problems.append(f"'{section}' is missing (written by make reference, not by record)")
+            continue
+        for field, kind in fields.items():
+            if not isinstance(where.get(field), kind) or isinstance(where.get(field), bool) != (kind is bool):
+                problems.append(f"{section}.{field} is {where.get(field)!r}, expected {kind}")
+    run = data.get("run") if isinstance(data.get("run"), dict) else {}
+    if isinstance(run.get("commit"), str) and not (len(run["commit"]) == 40 and
+                                                   all(c in "0123456789abcdef" for c in run["commit"])):
+        problems.append(f"run.commit {run['commit']!r} is not a full git commit hash")
+    if isinstance(run.get("wall_time_s"), (int, float)) and not run["wall_time_s"] > 0:
+        problems.append("run.wall_time_s must be positive")
+    results = data.get("results")
+    if not isinstance(results, dict):
+        problems.append("'results' is missing")
+    else:
+        for key, entry in results.items():
+            if not (isinstance(entry, dict) and set(entry) == {"value", "description"}
+                    and isinstance(entry["description"], str)):
+                problems.append(f"results[{key!r}] must be {{'value': ..., 'description': str}}")
+    figures = data.get("figures")
+    if not isinstance(figures, dict):
+        problems.append("'figures' is missing")
+    else:
+        for name, entry in figures.items():
+            expected = f"figures/ch{chapter:02d}_{name}.png"
+            if not (isinstance(entry, dict) and entry.get("file") == expected and isinstance(entry.get("caption"), str)):
+                problems.append(f"figures[{name!r}] must be {{'file': {expected!r}, 'caption': str}}")
+    return problems
