@@ -54,6 +54,8 @@ class Profile:
     conv_timing_max_size: int
     conv_timing_loop_max_size: int
     conv_timing_repeats: int
+    # Chapter 3: the largest channel count of the layer-shaped timing (a batch of 32x32 images, C -> C channels).
+    conv_timing_max_channels: int
 
     def describe(self) -> str:
         return f"Profile '{self.name}': {self.description}"
@@ -84,6 +86,7 @@ PROFILES: dict[str, Profile] = {
         conv_timing_max_size=256,
         conv_timing_loop_max_size=64,
         conv_timing_repeats=5,
+        conv_timing_max_channels=16,
     ),
     "standard": Profile(
         name="standard",
@@ -109,6 +112,7 @@ PROFILES: dict[str, Profile] = {
         conv_timing_max_size=1024,
         conv_timing_loop_max_size=256,
         conv_timing_repeats=15,
+        conv_timing_max_channels=64,
     ),
     "full": Profile(
         name="full",
@@ -134,6 +138,7 @@ PROFILES: dict[str, Profile] = {
         conv_timing_max_size=1024,
         conv_timing_loop_max_size=256,
         conv_timing_repeats=15,
+        conv_timing_max_channels=64,
     ),
 }
 
