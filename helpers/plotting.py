@@ -139,3 +139,36 @@ def plot_shift_accuracy(shifts: Sequence[int], accuracies: dict[str, Sequence[fl
     ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def show_feature_maps(maps: Sequence[np.ndarray], titles: Sequence[str], ncols: int = 5, size: float = 2.2,
+                      percentile: float = 99.5, suptitle: str | None = None) -> Figure:
+    """Signed feature maps, each on a diverging colour map centred at 0 with its own colour bar.
+
+    Each map's limits are +-(the ``percentile`` of its absolute values), so a few extreme pixels do not wash the
+    rest out to white; values beyond the limit are drawn at the end colour. A map that is never negative (an
+    image) is drawn in gray from 0 instead, also with a colour bar.
+    """
+    if len(maps) != len(titles):
+        raise ValueError(f"Got {len(maps)} maps but {len(titles)} titles; give one title per map.")
+    ncols = max(1, min(ncols, len(maps)))
+    nrows = math.ceil(len(maps) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols * 1.15, size * nrows + (0.4 if suptitle else 0)),
+                             squeeze=False)
+    for ax in axes.flat[len(maps):]:
+        ax.axis("off")
+    for ax, feature_map, title in zip(axes.flat, maps, titles):
+        feature_map = np.asarray(feature_map, dtype=float)
+        limit = float(np.percentile(np.abs(feature_map), percentile)) or float(np.abs(feature_map).max()) or 1.0
+        if feature_map.min() >= 0:
+            shown = ax.imshow(feature_map, cmap="gray", vmin=0, vmax=limit)
+        else:
+            shown = ax.imshow(feature_map, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.03).ax.tick_params(labelsize=7)
+        ax.set_title(title, fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
