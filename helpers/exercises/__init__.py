@@ -4,8 +4,10 @@ The machinery (comparison, feedback, what a wrong answer raises) is in :mod:`hel
 chapter's checks are in ``chapterN``.
 """
 
-from helpers.exercises.chapter1 import check_one_hot, check_scale_to_symmetric, check_accuracy_from_one_hot
-from helpers.exercises.chapter2 import check_count_mlp_params, check_softmax, check_cross_entropy
+from helpers.exercises.chapter1 import (check_accuracy_from_one_hot, check_one_hot, check_predicted_flat_index,
+                                        check_scale_to_symmetric, check_stratified_split)
+from helpers.exercises.chapter2 import (check_count_mlp_params, check_cross_entropy, check_digit_classifier,
+                                        check_predicted_training_steps, check_small_mlp_design, check_softmax)
 from helpers.exercises.chapter3 import (check_conv2d_strided, check_conv2d_valid, check_design_stack, check_max_pool,
                                         check_output_size, check_predicted_stack)
 from helpers.exercises.chapter4 import check_conv_params, check_mnist_cnn, check_flatten_dense_params
