@@ -2,11 +2,13 @@
 
 Each explorer is a class holding its controls as attributes, so a test - or a curious learner - can set
 ``explorer.stride.value = 2`` and read ``explorer.result`` and ``explorer.size_label.value`` without a browser.
-Show it in a notebook with ``explorer.show()``.
+Show it in a notebook with ``explorer.show()``, which displays a picture of the explorer's default state (so that
+a view without a kernel - a code host, the course site - shows what it does) and then the live widget.
 """
 
 from __future__ import annotations
 
+import base64
 import io
 
 import ipywidgets as widgets
@@ -49,8 +51,16 @@ def parse_kernel(text: str) -> np.ndarray:
         raise ValueError(f"The kernel must contain only numbers; could not read {text!r}.") from None
 
 
-def show_in(output: widgets.Output, fig: plt.Figure) -> None:
-    """Replace what ``output`` shows with ``fig``.
+#: Under the static picture that ``show()`` displays; it reads right both in JupyterLab and without a kernel.
+STATIC_CAPTION = ("Above: a picture of the explorer in its default state, for views without a running kernel "
+                  "(a code host, the course site). Below: the live explorer; its controls need a running kernel "
+                  "(run the notebook in JupyterLab).")
+#: What a view without a kernel shows in place of the live widget (instead of ``VBox(children=(...))``).
+LIVE_PLACEHOLDER = "[live explorer: shown when the notebook runs in JupyterLab with a kernel]"
+
+
+def show_in(output: widgets.Output, fig: plt.Figure) -> bytes:
+    """Replace what ``output`` shows with ``fig``; return the PNG.
 
     Writing the widget's ``outputs`` directly (rather than ``with output: display(fig)``) works the same in
     JupyterLab, in ``jupyter execute`` and under nbval, none of which then routes the figure elsewhere; the
@@ -61,16 +71,39 @@ def show_in(output: widgets.Output, fig: plt.Figure) -> None:
     plt.close(fig)
     output.outputs = ()
     output.append_display_data(Image(data=png.getvalue(), format="png"))
+    return png.getvalue()
 
 
 class _Explorer:
-    """What every explorer shares: ``show()`` displays it in a notebook."""
+    """What every explorer shares: ``show()`` displays it in a notebook.
+
+    A subclass builds ``widget``, sets ``picture`` (the PNG its output shows) in ``update`` and calls
+    ``_remember_default()`` at the end of ``__init__``.
+    """
 
     widget: widgets.Widget
+    picture: bytes | None = None
+    default_picture: bytes | None = None
+
+    def _remember_default(self) -> None:
+        self.default_picture = self.picture
+
+    def display_outputs(self) -> list[dict]:
+        """The MIME bundles ``show()`` displays: the default state's picture, its caption, the live widget."""
+        bundles = []
+        if self.default_picture is not None:
+            bundles.append({"image/png": base64.b64encode(self.default_picture).decode("ascii"),
+                            "text/plain": "<picture of the explorer's default state>"})
+            bundles.append({"text/markdown": f"*{STATIC_CAPTION}*", "text/plain": STATIC_CAPTION})
+        live = self.widget._repr_mimebundle_()
+        live["text/plain"] = LIVE_PLACEHOLDER
+        bundles.append(live)
+        return bundles
 
     def show(self) -> None:
-        """Display the live widget."""
-        display(self.widget)
+        """Display a picture of the default state (for views without a kernel) and the live widget."""
+        for bundle in self.display_outputs():
+            display(bundle, raw=True)
 
 
 class ConvolutionExplorer(_Explorer):
@@ -109,6 +142,7 @@ class ConvolutionExplorer(_Explorer):
             self.output,
         ])
         self.update()
+        self._remember_default()
 
     def _use_preset(self, change: dict) -> None:
         self.kernel_text.value = kernel_to_text(KERNEL_PRESETS[change["new"]])
@@ -123,6 +157,7 @@ class ConvolutionExplorer(_Explorer):
             self.result = None
             self.size_label.value = f"<b style='color:#b00'>Cannot convolve:</b> {error}"
             self.output.outputs = ()
+            self.picture = None
             return
         span = (kernel.shape[0] - 1) * self.dilation.value + 1, (kernel.shape[1] - 1) * self.dilation.value + 1
         self.size_label.value = (
@@ -138,7 +173,7 @@ class ConvolutionExplorer(_Explorer):
         fig.colorbar(shown, ax=axes[1], fraction=0.046)
         for ax in axes:
             ax.axis("off")
-        show_in(self.output, fig)
+        self.picture = show_in(self.output, fig)
 
 
 class PoolingExplorer(_Explorer):
@@ -161,6 +196,7 @@ class PoolingExplorer(_Explorer):
         self.widget = widgets.VBox([widgets.HBox([self.image, self.mode]),
                                     widgets.HBox([self.pool_size, self.stride]), self.size_label, self.output])
         self.update()
+        self._remember_default()
 
     def update(self, change: dict | None = None) -> None:
         image = self.images[self.image.value]
@@ -170,6 +206,7 @@ class PoolingExplorer(_Explorer):
             self.result = None
             self.size_label.value = f"<b style='color:#b00'>Cannot pool:</b> {error}"
             self.output.outputs = ()
+            self.picture = None
             return
         self.size_label.value = (f"input {image.shape[0]}&times;{image.shape[1]} &rarr; "
                                  f"<b>output {self.result.shape[0]}&times;{self.result.shape[1]}</b>")
@@ -178,7 +215,7 @@ class PoolingExplorer(_Explorer):
             ax.imshow(shown, cmap="gray")
             ax.set_title(f"{title} {shown.shape[0]}x{shown.shape[1]}")
             ax.axis("off")
-        show_in(self.output, fig)
+        self.picture = show_in(self.output, fig)
 
 
 class FeatureMapBrowser(_Explorer):
@@ -210,6 +247,7 @@ class FeatureMapBrowser(_Explorer):
             control.observe(self.update, names="value")
         self.widget = widgets.VBox([widgets.HBox([self.layer, self.filter, self.image]), self.info, self.output])
         self.update()
+        self._remember_default()
 
     def _maps(self, index: int) -> list[np.ndarray]:
         if index not in self._cache:
@@ -243,4 +281,4 @@ class FeatureMapBrowser(_Explorer):
         axes[2].set_title("feature map", fontsize=9)
         for ax in axes:
             ax.axis("off")
-        show_in(self.output, fig)
+        self.picture = show_in(self.output, fig)

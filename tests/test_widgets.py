@@ -111,3 +111,63 @@ def test_feature_map_browser_follows_its_controls():
     assert browser.filter.value == 31 and browser.result.shape == (28, 28)
     with pytest.raises(ValueError, match="shaped like the model input"):
         FeatureMapBrowser(model, images[0])
+
+
+def shown_outputs(explorer, monkeypatch) -> list[tuple[dict, bool]]:
+    """What ``explorer.show()`` displays, as (bundle, raw) pairs."""
+    import helpers.widgets
+
+    shown = []
+    monkeypatch.setattr(helpers.widgets, "display", lambda obj, raw=False: shown.append((obj, raw)))
+    explorer.show()
+    return shown
+
+
+def check_show(explorer, monkeypatch) -> bytes:
+    """show(): the default state's PNG, its caption, then the live widget with a readable text fallback."""
+    import base64
+
+    from helpers.widgets import LIVE_PLACEHOLDER, STATIC_CAPTION
+
+    shown = shown_outputs(explorer, monkeypatch)
+    assert [raw for _, raw in shown] == [True, True, True]
+    picture, caption, live = (bundle for bundle, _ in shown)
+    png = base64.b64decode(picture["image/png"])
+    assert png.startswith(b"\x89PNG") and png == explorer.default_picture
+    assert "default state" in caption["text/plain"] and "need a running kernel" in caption["text/plain"]
+    assert caption["text/markdown"] == f"*{STATIC_CAPTION}*"
+    assert live["application/vnd.jupyter.widget-view+json"]["model_id"] == explorer.widget.model_id
+    assert live["text/plain"] == LIVE_PLACEHOLDER and "VBox" not in live["text/plain"]
+    return png
+
+
+def test_show_displays_picture_of_default_state_and_live_widget(monkeypatch):
+    explorer = ConvolutionExplorer(IMAGES)
+    default = check_show(explorer, monkeypatch)
+    assert default == explorer.picture
+    explorer.stride.value = 2  # the live view changes; the static picture stays the default state's
+    assert explorer.picture != default
+    assert check_show(explorer, monkeypatch) == default
+    check_show(PoolingExplorer(IMAGES), monkeypatch)
+
+
+def test_show_without_a_picture_when_the_default_state_fails(monkeypatch):
+    explorer = ConvolutionExplorer({"tiny": np.zeros((2, 2))})  # Sobel 3x3 does not fit: nothing to draw
+    assert explorer.picture is None and explorer.default_picture is None
+    shown = shown_outputs(explorer, monkeypatch)
+    assert len(shown) == 1 and "application/vnd.jupyter.widget-view+json" in shown[0][0]
+
+
+def test_feature_map_browser_show(monkeypatch):
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from helpers import set_seed
+    from helpers.architectures import fashion_cnn
+    from helpers.widgets import FeatureMapBrowser
+
+    set_seed(0)
+    browser = FeatureMapBrowser(fashion_cnn(), np.random.default_rng(2).random((2, 28, 28, 1)).astype("float32"))
+    default = check_show(browser, monkeypatch)
+    browser.layer.value = "block2_conv"
+    assert browser.picture != default and check_show(browser, monkeypatch) == default

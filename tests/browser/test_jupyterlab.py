@@ -2,7 +2,8 @@
 
 Runs chapter 3 top to bottom in JupyterLab, checks that no cell shows an error, that the convolution explorer is
 rendered as a live widget (not its text repr) and reacts to its stride slider, and saves screenshots. Chapter 6's
-browser widget is checked the same way. Skipped with a message when Chromium is missing on a developer's machine,
+browser widget is checked the same way, and a small notebook checks what ``explorer.show()`` shows in JupyterLab
+(the static picture of the default state with its caption, then the live widget, never the text fallback). Skipped with a message when Chromium is missing on a developer's machine,
 but never in CI (CI=true), where a missing browser is a failure.
 """
 
@@ -212,3 +213,30 @@ def test_chapter6_feature_map_browser_renders(lab, browser):
         expect(browser_widget.locator(".jp-OutputArea-output img").first).to_be_visible()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         browser_widget.screenshot(path=str(SCREENSHOTS / "feature_map_browser.png"))
+
+
+def test_explorer_show_gives_picture_caption_and_live_widget(lab, browser):
+    """What JupyterLab shows for ``explorer.show()``: the picture of the default state, its caption and the live
+    explorer; the text that views without a kernel show instead of the widget stays hidden."""
+    url, root = lab
+    cells = ["import numpy as np\nfrom helpers.widgets import ConvolutionExplorer\n"
+             "explorer = ConvolutionExplorer({'ramp': np.tile(np.arange(28.0), (28, 1))})\nexplorer.show()"]
+    kernelspec = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells],
+                                            metadata={"kernelspec": kernelspec}),
+                   root / "notebooks" / "explorer_show.ipynb")
+    with notebook_run(browser, lab, "explorer_show.ipynb", timeout_s=120) as (page, panel):
+        # the cell's own outputs, not those inside the explorer's Output widget
+        outputs = panel.locator(".jp-OutputArea-child:not(.jp-OutputArea-child .jp-OutputArea-child)")
+        expect(outputs).to_have_count(3)
+        expect(outputs.nth(0).locator("img")).to_be_visible()  # the static picture, outside the widget
+        expect(outputs.nth(0).locator(".widget-vbox")).to_have_count(0)
+        expect(outputs.nth(1)).to_contain_text("default state")
+        expect(outputs.nth(1)).to_contain_text("need a running kernel")
+        explorer = live_widget(page, panel, "kernel")
+        expect(outputs.nth(2).locator(".widget-vbox").first).to_be_visible()
+        expect(panel).not_to_contain_text("[live explorer")
+        nudge_slider(page, explorer, "stride")
+        expect(explorer.locator(".widget-html-content")).to_contain_text("output 13×13", timeout=20_000)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        panel.locator(".jp-CodeCell").first.screenshot(path=str(SCREENSHOTS / "explorer_show.png"))
