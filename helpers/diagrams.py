@@ -97,7 +97,7 @@ def draw_padding_stride(input_size: int, kernel_size: int, settings: Sequence[tu
         ax.set_title(f"padding {padding}, stride {stride}\n{input_size}x{input_size} input, {kernel_size}x"
                      f"{kernel_size} kernel\n-> output {out}x{out}", fontsize=10)
     fig.suptitle("Windows of the first output row (one colour each); white cells are padding zeros", fontsize=10)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.92))
     return fig
 
 

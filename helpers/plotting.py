@@ -146,8 +146,8 @@ def show_feature_maps(maps: Sequence[np.ndarray], titles: Sequence[str], ncols: 
     """Signed feature maps, each on a diverging colour map centred at 0 with its own colour bar.
 
     Each map's limits are +-(the ``percentile`` of its absolute values), so a few extreme pixels do not wash the
-    rest out to white; values beyond the limit are drawn at the end colour. A map that is never negative (an
-    image) is drawn in gray from 0 instead, also with a colour bar.
+    rest out to white; values beyond the limit are drawn at the end colour. A map that is never negative and not
+    all zero (an image) is drawn in gray from 0 instead, also with a colour bar.
     """
     if len(maps) != len(titles):
         raise ValueError(f"Got {len(maps)} maps but {len(titles)} titles; give one title per map.")
@@ -160,7 +160,7 @@ def show_feature_maps(maps: Sequence[np.ndarray], titles: Sequence[str], ncols: 
     for ax, feature_map, title in zip(axes.flat, maps, titles):
         feature_map = np.asarray(feature_map, dtype=float)
         limit = float(np.percentile(np.abs(feature_map), percentile)) or float(np.abs(feature_map).max()) or 1.0
-        if feature_map.min() >= 0:
+        if feature_map.min() >= 0 and feature_map.max() > 0:
             shown = ax.imshow(feature_map, cmap="gray", vmin=0, vmax=limit)
         else:
             shown = ax.imshow(feature_map, cmap="RdBu_r", vmin=-limit, vmax=limit)
