@@ -40,13 +40,30 @@ class Profile:
     cnn_epochs: int
     comparison_train_size: int | None
     comparison_epochs: int
-    # Chapter 5: CIFAR-10 (train + validation images; the validation part is 10 % of them).
+    # Chapter 4's own budget: epochs and Fashion-MNIST training images of its networks; the controlled experiments
+    # (pooling vs stride, dropout, batch norm, optimizers, learning rates: images, epochs, seeds per setting);
+    # the translation and permutation experiments on MNIST (training digits, epochs, test digits per shift).
+    chapter4_epochs: int
+    chapter4_fashion_train_size: int | None
+    ablation_train_size: int | None
+    ablation_epochs: int
+    seeds_per_setting: int
+    shift_train_size: int | None
+    shift_epochs: int
+    shift_test_size: int | None
+    # Chapter 5: CIFAR-10 (train + validation images; the validation part is 10 % of them); the walk-through
+    # baseline's epochs; chapter 6's stand-in epochs (cifar_variant_epochs); the best model (width, epochs, batch
+    # size, also the batch size of the ladder); the ablation ladder and the efficient-unit comparison (training
+    # images, epochs, seeds per rung).
     cifar_train_size: int | None
     cifar_baseline_epochs: int
     cifar_variant_epochs: int
     cifar_best_width: int
     cifar_best_epochs: int
     cifar_best_batch_size: int
+    cifar_ladder_train_size: int | None
+    cifar_ladder_epochs: int
+    cifar_ladder_seeds: int
     # Chapter 6: gradient-ascent steps per visualised filter.
     maximize_steps: int
     # Chapter 3: the convolution timing sweep (image sizes from 32 px, doubling up to the largest; the Python loop
@@ -76,12 +93,23 @@ PROFILES: dict[str, Profile] = {
         cnn_epochs=3,
         comparison_train_size=2_000,
         comparison_epochs=3,
+        chapter4_epochs=3,
+        chapter4_fashion_train_size=3_000,
+        ablation_train_size=1_000,
+        ablation_epochs=2,
+        seeds_per_setting=2,
+        shift_train_size=1_000,
+        shift_epochs=2,
+        shift_test_size=1_000,
         cifar_train_size=4_000,
-        cifar_baseline_epochs=6,
+        cifar_baseline_epochs=3,
         cifar_variant_epochs=3,
         cifar_best_width=16,
         cifar_best_epochs=4,
         cifar_best_batch_size=256,
+        cifar_ladder_train_size=1_000,
+        cifar_ladder_epochs=2,
+        cifar_ladder_seeds=1,
         maximize_steps=15,
         conv_timing_max_size=256,
         conv_timing_loop_max_size=64,
@@ -102,12 +130,23 @@ PROFILES: dict[str, Profile] = {
         cnn_epochs=10,
         comparison_train_size=10_000,
         comparison_epochs=5,
+        chapter4_epochs=4,
+        chapter4_fashion_train_size=30_000,
+        ablation_train_size=4_000,
+        ablation_epochs=4,
+        seeds_per_setting=2,
+        shift_train_size=4_000,
+        shift_epochs=4,
+        shift_test_size=2_000,
         cifar_train_size=None,
-        cifar_baseline_epochs=10,
+        cifar_baseline_epochs=6,
         cifar_variant_epochs=4,
         cifar_best_width=16,
         cifar_best_epochs=12,
         cifar_best_batch_size=256,
+        cifar_ladder_train_size=5_000,
+        cifar_ladder_epochs=8,
+        cifar_ladder_seeds=2,
         maximize_steps=60,
         conv_timing_max_size=1024,
         conv_timing_loop_max_size=256,
@@ -128,12 +167,23 @@ PROFILES: dict[str, Profile] = {
         cnn_epochs=20,
         comparison_train_size=None,
         comparison_epochs=15,
+        chapter4_epochs=20,
+        chapter4_fashion_train_size=None,
+        ablation_train_size=None,
+        ablation_epochs=15,
+        seeds_per_setting=3,
+        shift_train_size=None,
+        shift_epochs=15,
+        shift_test_size=None,
         cifar_train_size=None,
-        cifar_baseline_epochs=50,
+        cifar_baseline_epochs=30,
         cifar_variant_epochs=20,
         cifar_best_width=64,
         cifar_best_epochs=24,
         cifar_best_batch_size=512,
+        cifar_ladder_train_size=None,
+        cifar_ladder_epochs=12,
+        cifar_ladder_seeds=3,
         maximize_steps=120,
         conv_timing_max_size=1024,
         conv_timing_loop_max_size=256,
