@@ -1,9 +1,36 @@
 """pytest setup shared by the unit tests and the notebooks run under nbval."""
 
 import os
+from pathlib import Path
+
+import pytest
 
 # Kernels started by nbval inherit this environment: keep TensorFlow's C++ logging quiet.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+#: nbval's settings for the course (`make test` passes the same ones on its command line).
+SANITIZE_FILE = Path(__file__).resolve().parent / "tests" / "sanitize.cfg"
+CELL_TIMEOUT_S = 900
+NBVAL_DEFAULT_CELL_TIMEOUT_S = 2000
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    # `pytest notebooks/NN.ipynb` keeps meaning "check it under nbval" (the README and some tests use it), but
+    # only when no other notebook runner was asked for: `pytest --nbmake notebooks/` runs nbmake alone.
+    options = config.option
+    if not hasattr(options, "nbval"):  # nbval is not installed, or switched off with -p no:nbval
+        return
+    if not getattr(options, "nbmake", False) and not options.nbval_lax:
+        options.nbval = True
+    if not (options.nbval or options.nbval_lax):
+        return
+    if not options.nbval_kernel_name:
+        options.nbval_current_env = True  # the kernel of this environment, not the one named in the notebook
+    if not options.nbval_sanitize_with:
+        options.nbval_sanitize_with = str(SANITIZE_FILE)
+    if options.nbval_cell_timeout == NBVAL_DEFAULT_CELL_TIMEOUT_S:
+        options.nbval_cell_timeout = CELL_TIMEOUT_S
 
 
 def pytest_collectstart(collector):
