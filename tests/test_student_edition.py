@@ -1,13 +1,12 @@
-"""The learner edition: built from the instructor notebooks, and it runs with every exercise unattempted."""
+"""The learner edition: built from the instructor notebooks, equal to nbgrader's release, and it runs with every
+exercise unattempted (the run is shared with the nbgrader test: the ``graded_course`` fixture)."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTRUCTOR = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -57,28 +56,39 @@ def test_stub_is_indented_like_the_markers():
     assert result.stdout == "def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n"
 
 
+def exercise_start(notebook) -> int:
+    """Index of the first exercise cell (a solution or a graded test cell)."""
+    return next(i for i, cell in enumerate(notebook.cells)
+                if cell.metadata.get("nbgrader", {}).get("solution") or cell.metadata.get("nbgrader", {}).get("grade"))
+
+
 @pytest.mark.parametrize("path", INSTRUCTOR, ids=lambda p: p.stem)
-def test_student_notebook_runs_with_exercises_unattempted(student_dir, path, tmp_path):
-    notebook = nbformat.read(student_dir / path.name, as_version=4)
-    env_artifacts = os.environ.get("COURSE_ARTIFACTS_DIR")
-    os.environ["COURSE_ARTIFACTS_DIR"] = str(tmp_path / "artifacts")  # keep the instructor run's models apart
-    try:
-        NotebookClient(notebook, timeout=1200, kernel_name="python3", allow_errors=True,
-                       resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
-    finally:
-        if env_artifacts is None:
-            os.environ.pop("COURSE_ARTIFACTS_DIR")
-        else:
-            os.environ["COURSE_ARTIFACTS_DIR"] = env_artifacts
+def test_learner_edition_is_what_nbgrader_releases(student_dir, graded_course, path):
+    """So the blank submission that the nbgrader test executes IS the learner edition, run by a learner."""
+    student = nbformat.read(student_dir / path.name, as_version=4)
+    released = nbformat.read(graded_course.released(path.stem), as_version=4)
+    assert [(c.cell_type, c.source) for c in student.cells] == [(c.cell_type, c.source) for c in released.cells]
+
+
+@pytest.mark.parametrize("path", INSTRUCTOR, ids=lambda p: p.stem)
+def test_learner_edition_runs_with_exercises_unattempted(graded_course, path):
+    """The learner edition top to bottom (executed once, shared with the nbgrader test; see nbgrader_course.py):
+    everything before the exercises runs without error, and every check says "not attempted yet"."""
+    notebook = graded_course.executed[path.stem]["blank"]
+    start = exercise_start(notebook)
     checks = 0
-    for cell in notebook.cells:
+    for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
             continue
         errors = [out for out in cell.outputs if out.output_type == "error"]
-        if errors:  # only exercise cells may fail, and only because they are not done yet
-            assert is_exercise(cell) and all(e.ename == "NotImplementedError" for e in errors), cell.source
-        if cell.metadata.get("nbgrader", {}).get("grade"):
-            text = "".join(out.get("text", "") for out in cell.outputs if out.output_type == "stream")
-            assert "not attempted yet" in text, cell.source
+        text = "".join(out.get("text", "") for out in cell.outputs if out.output_type == "stream")
+        assert "✅" not in text, cell.source  # nothing passes, and no answer shows
+        if index < start:
+            assert not errors, f"{cell.source}\n{errors}"
+        elif cell.metadata.get("nbgrader", {}).get("grade"):
+            assert [e.ename for e in errors] == ["AssertionError"] and "not attempted yet" in errors[0].evalue, \
+                cell.source
             checks += 1
+        elif errors:  # other cells among the exercises fail only because an exercise is not done yet
+            assert all(e.ename == "NotImplementedError" for e in errors), f"{cell.source}\n{errors}"
     assert checks >= 3
