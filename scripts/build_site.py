@@ -164,7 +164,8 @@ def describe_run(run: dict, profile: str) -> str:
         f"{profile} profile, run {str(run.get('date', '?'))[:10]} at commit {commit}; {machine.get('cpu', '?')}, "
         f"{machine.get('cores', '?')} cores, GPU: {gpu}; {machine.get('os', '?')}, Python {machine.get('python', '?')}, "
         f"TensorFlow {machine.get('tensorflow', '?')}, Keras {machine.get('keras', '?')}; the notebook took "
-        f"{minutes:.1f} min (`{run.get('command', 'make reference')}`).")
+        f"{minutes:.1f} min (`{run.get('command', 'make reference')}`); dataset files available: "
+        f"{', '.join(run.get('data_files', [])) or 'none'}.")
 
 
 def chapter_results(chapter: Chapter, data: dict | None) -> str:
