@@ -1,14 +1,56 @@
 """Networks that several chapters share: built in chapters 4 and 5, opened up in chapter 6.
 
 Layers have fixed names, so a model loaded from disk and a freshly built one can be inspected the same way.
+Chapter 5's augmentation layer is here too, because ``benchmarks/cifar10_recipes.py`` trains the same recipe.
 """
 
 from __future__ import annotations
 
+import keras
+
+
+@keras.saving.register_keras_serializable(package="course")
+class RandomPadCrop(keras.layers.Layer):
+    """Random translation by up to ``padding`` pixels: pad each image, then crop a random window per image.
+
+    Written with ``keras.ops`` only, so it runs inside the model on the accelerator with any backend (and under
+    XLA). Unlike ``keras.layers.RandomCrop``, which draws one window per batch, every image gets its own shift.
+    At inference time it returns its input unchanged.
+    """
+
+    def __init__(self, padding: int = 4, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.padding = padding
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, images, training=None):
+        if not training:
+            return images
+        ops, pad = keras.ops, self.padding
+        batch, height, width = ops.shape(images)[0], images.shape[1], images.shape[2]
+        padded = ops.pad(images, [[0, 0], [pad, pad], [pad, pad], [0, 0]], mode="reflect")
+        offsets = keras.random.randint((batch, 2), 0, 2 * pad + 1, seed=self.seed_generator)
+        rows = offsets[:, 0:1] + ops.arange(height)[None, :]                  # (batch, height)
+        cols = offsets[:, 1:2] + ops.arange(width)[None, :]                   # (batch, width)
+        picked_rows = ops.take_along_axis(padded, rows[:, :, None, None], axis=1)   # (batch, height, W + 2p, C)
+        return ops.take_along_axis(picked_rows, cols[:, None, :, None], axis=2)     # (batch, height, width, C)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "padding": self.padding, "seed": self.seed}
+
+
+def flip_and_shift(padding: int = 4, seed: int | None = None):
+    """Chapter 5's augmentation as layers: random horizontal flip and random shift by up to ``padding`` pixels."""
+    return keras.Sequential([keras.layers.RandomFlip("horizontal", seed=seed),
+                             RandomPadCrop(padding, seed=seed)], name="augmentation")
+
 
 def conv_bn_relu(x, filters: int, name: str, kernel_size: int = 3):
     """Conv (no bias: batch norm adds its own shift) -> BatchNormalization -> ReLU."""
-    import keras
 
     x = keras.layers.Conv2D(filters, kernel_size, padding="same", use_bias=False, name=f"{name}_conv")(x)
     x = keras.layers.BatchNormalization(momentum=0.9, name=f"{name}_bn")(x)  # settles within a few dozen steps
@@ -17,8 +59,6 @@ def conv_bn_relu(x, filters: int, name: str, kernel_size: int = 3):
 
 def fashion_cnn():
     """Chapter 4's best Fashion-MNIST network: 28 x 28 x 1 -> 10 classes, 421,930 parameters."""
-    import keras
-
     inputs = keras.Input((28, 28, 1), name="image")
     x = conv_bn_relu(inputs, 32, "block1")
     x = keras.layers.MaxPooling2D(2, name="block1_pool")(x)
@@ -32,18 +72,18 @@ def fashion_cnn():
     return keras.Model(inputs, outputs, name="fashion_cnn")
 
 
-def resnet9(width: int = 16):
+def resnet9(width: int = 16, residual_connections: bool = True):
     """A ResNet-9-style CIFAR-10 network (32 x 32 x 3 -> 10 classes).
 
     Stages of conv-BN-ReLU double the channels (width, 2w, 4w, 8w) and halve the resolution with max pooling;
     two residual blocks add x + F(x); global max pooling and a dense layer whose outputs are scaled by 1/8
-    (it keeps early training calm) give the class probabilities.
+    (it keeps early training calm) give the class probabilities. With ``residual_connections=False`` the two
+    blocks return F(x) alone: the same layers and weights, a plain nine-layer stack (chapter 5's ablation).
     """
-    import keras
 
     def residual(x, filters, name):
         h = conv_bn_relu(conv_bn_relu(x, filters, f"{name}a"), filters, f"{name}b")
-        return keras.layers.Add(name=f"{name}_add")([x, h])
+        return keras.layers.Add(name=f"{name}_add")([x, h]) if residual_connections else h
 
     inputs = keras.Input((32, 32, 3), name="image")
     x = conv_bn_relu(inputs, width, "prep")
@@ -55,4 +95,5 @@ def resnet9(width: int = 16):
     x = keras.layers.GlobalMaxPooling2D(name="global_pool")(x)
     x = keras.layers.Rescaling(0.125, name="scale")(keras.layers.Dense(10, name="logits")(x))
     outputs = keras.layers.Activation("softmax", dtype="float32", name="classes")(x)
-    return keras.Model(inputs, outputs, name=f"resnet9_w{width}")
+    name = f"resnet9_w{width}" if residual_connections else f"plain9_w{width}"
+    return keras.Model(inputs, outputs, name=name)

@@ -1,0 +1,220 @@
+"""Seconds per epoch (and, optionally, test accuracy) of chapter 5's CIFAR-10 training recipes, on any Keras backend.
+
+The recipe is the course's own: ``helpers.architectures.resnet9`` behind the ``flip_and_shift`` augmentation layers
+(inside the model, so they run on the accelerator), SGD with Nesterov momentum and weight decay, a linear warm-up
+over the first 20 % of the steps then a cosine decay, label smoothing 0.1, and data fed as NumPy arrays. Each recipe
+trains one untimed epoch first (graph building, XLA compilation), then ``--epochs`` timed epochs; the median is
+reported. With ``--accuracy`` each recipe instead trains its full schedule and reports test accuracy, with and
+without flip averaging.
+
+Run it from the course root as a module (it imports the course's ``helpers``)::
+
+    .venv/bin/python -m benchmarks.cifar10_recipes --images 10000 --epochs 2
+    KERAS_BACKEND=jax python -m benchmarks.cifar10_recipes --recipes w64-b512-xla --accuracy --train-epochs 24
+
+The results table is written to ``docs/benchmarks/cifar10_recipes_<backend>.md`` with the date, machine, command
+and commit. ``--note`` adds a sentence (e.g. that the machine was shared with other jobs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras
+import numpy as np
+
+from helpers.architectures import flip_and_shift, resnet9
+from helpers.paths import COURSE_ROOT
+
+
+@dataclass(frozen=True)
+class Recipe:
+    name: str
+    width: int
+    batch_size: int
+    jit_compile: bool = False
+    mixed_precision: bool = False
+    peak_learning_rate: float = 0.2
+
+
+RECIPES = {recipe.name: recipe for recipe in [
+    Recipe("w16-b128", 16, 128, peak_learning_rate=0.1),
+    Recipe("w16-b256", 16, 256),
+    Recipe("w16-b512", 16, 512, peak_learning_rate=0.4),
+    Recipe("w24-b256", 24, 256),
+    Recipe("w32-b256", 32, 256),
+    Recipe("w16-b256-xla", 16, 256, jit_compile=True),
+    Recipe("w64-b512", 64, 512, peak_learning_rate=0.4),
+    Recipe("w64-b512-xla", 64, 512, jit_compile=True, peak_learning_rate=0.4),
+    Recipe("w64-b512-xla-bf16", 64, 512, jit_compile=True, mixed_precision=True, peak_learning_rate=0.4),
+]}
+DEFAULT_RECIPES = ["w16-b128", "w16-b256", "w16-b512", "w24-b256", "w32-b256"]
+
+
+def load_data(images: int | None, synthetic: bool):
+    """(x_train, y_train, x_test, y_test) as float32 in [0, 1] and one-hot labels; random pixels with --synthetic."""
+    if synthetic:
+        rng = np.random.default_rng(0)
+        n = images or 50_000
+        x = rng.random((n, 32, 32, 3), dtype=np.float32)
+        y = rng.integers(0, 10, n)
+        return x, keras.utils.to_categorical(y, 10), x[:1000], keras.utils.to_categorical(y[:1000], 10)
+    from helpers import load_cifar10, stratified_subset
+
+    cifar = load_cifar10()
+    x, y = stratified_subset(cifar.x_train, cifar.y_train, images, seed=0)
+    to_float = lambda a: a.astype("float32") / 255  # noqa: E731
+    return (to_float(x), keras.utils.to_categorical(y[:, 0], 10), to_float(cifar.x_test),
+            keras.utils.to_categorical(cifar.y_test[:, 0], 10))
+
+
+def build(recipe: Recipe, steps: int):
+    """The training model (augmentation + network) compiled with the recipe; returns (model, network)."""
+    from helpers import set_seed
+
+    if keras.backend.backend() == "tensorflow":
+        set_seed(0, deterministic_ops=not recipe.jit_compile)  # Keras refuses XLA under TF op determinism
+    else:
+        keras.utils.set_random_seed(0)
+    keras.mixed_precision.set_global_policy("mixed_bfloat16" if recipe.mixed_precision else "float32")
+    network = resnet9(recipe.width)
+    model = keras.Sequential([keras.Input((32, 32, 3)), flip_and_shift(seed=0), network], name="training_model")
+    schedule = keras.optimizers.schedules.CosineDecay(0.0, decay_steps=steps - steps // 5, warmup_steps=steps // 5,
+                                                      warmup_target=recipe.peak_learning_rate)
+    model.compile(optimizer=keras.optimizers.SGD(schedule, momentum=0.9, nesterov=True, weight_decay=5e-4),
+                  loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.1), metrics=["accuracy"],
+                  jit_compile=recipe.jit_compile)
+    if bool(model.jit_compile) != recipe.jit_compile:
+        raise RuntimeError(f"{recipe.name}: asked for jit_compile={recipe.jit_compile}, Keras uses {model.jit_compile}")
+    return model, network
+
+
+class EpochTimer(keras.callbacks.Callback):
+    def on_epoch_begin(self, epoch, logs=None):
+        self.start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self.start)
+
+    def on_train_begin(self, logs=None):
+        self.seconds = []
+
+
+def measure(recipe: Recipe, data, timed_epochs: int, accuracy_epochs: int | None) -> dict:
+    x_train, y_train, x_test, y_test = data
+    epochs = accuracy_epochs or 1 + timed_epochs
+    steps = int(np.ceil(len(x_train) / recipe.batch_size)) * epochs
+    model, network = build(recipe, steps)
+    timer = EpochTimer()
+    start = time.perf_counter()
+    model.fit(x_train, y_train, batch_size=recipe.batch_size, epochs=epochs, callbacks=[timer], verbose=0)
+    row = {"recipe": recipe.name, "width": recipe.width, "batch": recipe.batch_size,
+           "XLA": "yes" if model.jit_compile else "no", "precision": keras.mixed_precision.global_policy().name,
+           "params": network.count_params(), "first epoch (s)": round(timer.seconds[0], 1),
+           "s/epoch (median)": round(statistics.median(timer.seconds[1:] or timer.seconds), 1)}
+    if accuracy_epochs:
+        labels = y_test.argmax(axis=1)
+        plain = network.predict(x_test, batch_size=1000, verbose=0)
+        flipped = network.predict(x_test[:, :, ::-1], batch_size=1000, verbose=0)
+        row["train (s)"] = round(time.perf_counter() - start, 1)
+        row["test acc"] = round(float((plain.argmax(1) == labels).mean()), 4)
+        row["test acc, flip TTA"] = round(float(((plain + flipped).argmax(1) == labels).mean()), 4)
+    return row
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    accelerators = ""
+    if keras.backend.backend() == "jax":
+        import jax
+
+        accelerators = ", ".join(sorted({d.device_kind for d in jax.devices() if d.platform != "cpu"}))
+    elif keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        accelerators = ", ".join(d.name for d in tf.config.list_physical_devices("GPU"))
+    return f"{cpu}, {os.cpu_count()} logical cores" + (f", {accelerators}" if accelerators else ", no GPU")
+
+
+def commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=COURSE_ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def markdown_table(rows: list[dict]) -> str:
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for row in rows:
+        lines.append("| " + " | ".join(f"{row[c]:,}" if isinstance(row.get(c), int) else str(row.get(c, ""))
+                                       for c in columns) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--recipes", nargs="+", default=DEFAULT_RECIPES, choices=sorted(RECIPES))
+    parser.add_argument("--images", type=int, default=10_000, help="training images (0: all 50,000)")
+    parser.add_argument("--epochs", type=int, default=2, help="timed epochs after the untimed first one")
+    parser.add_argument("--accuracy", action="store_true", help="train the whole schedule and report test accuracy")
+    parser.add_argument("--train-epochs", type=int, default=24, help="epochs of the schedule with --accuracy")
+    parser.add_argument("--synthetic", action="store_true", help="random pixels instead of CIFAR-10 (timing only)")
+    parser.add_argument("--note", default="", help="a sentence written under the table")
+    parser.add_argument("--output", type=Path, default=None, help="default: docs/benchmarks/cifar10_recipes_<backend>.md")
+    args = parser.parse_args(argv)
+
+    data = load_data(args.images or None, args.synthetic)
+    rows = []
+    for name in args.recipes:
+        row = measure(RECIPES[name], data, args.epochs, args.train_epochs if args.accuracy else None)
+        print(row, flush=True)
+        rows.append(row)
+
+    backend = keras.backend.backend()
+    output = args.output or COURSE_ROOT / "docs" / "benchmarks" / f"cifar10_recipes_{backend}.md"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    command = "python -m benchmarks.cifar10_recipes " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
+    lines = [
+        "# Chapter 5's CIFAR-10 recipes: time per epoch" + (" and accuracy" if args.accuracy else ""),
+        "",
+        f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
+        f"- machine: {machine()}",
+        f"- backend: Keras {keras.__version__}, {backend}",
+        f"- command: `KERAS_BACKEND={backend} {command}`",
+        f"- commit: {commit()}",
+        f"- data: {len(data[0]):,} training images ({'random pixels' if args.synthetic else 'CIFAR-10'}), "
+        f"as NumPy arrays; augmentation (flip + shift) inside the model",
+        "",
+        markdown_table(rows),
+        "",
+        "The first epoch includes building the graph (and XLA compilation); the median is over the timed epochs.",
+    ]
+    if args.note:
+        lines += ["", args.note]
+    output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {output.relative_to(COURSE_ROOT) if output.is_relative_to(COURSE_ROOT) else output}")
+
+
+if __name__ == "__main__":
+    main()
