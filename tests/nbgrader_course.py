@@ -150,9 +150,21 @@ def execute_blank_then_solved(blank: nbformat.NotebookNode, solved: nbformat.Not
     return first
 
 
+def selected_notebooks(items: list[pytest.Item]) -> list[Path]:
+    """The chapters that the selected tests are parametrized with (e.g. ``-k 02_mlp``); all if none is singled out."""
+    chosen = set()
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if isinstance(params.get("assignment"), str):
+            chosen.add(params["assignment"])
+        elif isinstance(params.get("path"), Path):
+            chosen.add(params["path"].stem)
+    return [notebook for notebook in INSTRUCTOR_NOTEBOOKS if notebook.stem in chosen] or INSTRUCTOR_NOTEBOOKS
+
+
 @pytest.fixture(scope="session")
-def graded_course(tmp_path_factory) -> GradedCourse:
-    return build_graded_course(tmp_path_factory.mktemp("nbgrader_course"), INSTRUCTOR_NOTEBOOKS)
+def graded_course(request, tmp_path_factory) -> GradedCourse:
+    return build_graded_course(tmp_path_factory.mktemp("nbgrader_course"), selected_notebooks(request.session.items))
 
 
 def build_graded_course(course: Path, notebooks: list[Path]) -> GradedCourse:
