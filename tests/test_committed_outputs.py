@@ -68,3 +68,16 @@ def test_the_check_finds_paths(tmp_path):
     nbformat.write(notebook, path)
     found = machine_paths(path)
     assert len(found) == 4 and all(item.startswith("cell 0:") for item in found)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
+def test_every_widget_has_a_static_picture(notebook):
+    """A view without a kernel cannot draw a live widget: each cell showing one also shows a picture
+    (``explorer.show()`` displays the default state's figure before the widget)."""
+    missing = []
+    for index, cell in enumerate(nbformat.read(notebook, as_version=4).cells):
+        data = [output.get("data", {}) for output in cell.get("outputs", [])]
+        if any("application/vnd.jupyter.widget-view+json" in bundle for bundle in data) and \
+                not any("image/png" in bundle for bundle in data):
+            missing.append(f"cell {index}: {cell.source.splitlines()[-1][:80]!r}")
+    assert not missing, f"{notebook.name}: widgets without a static picture (display them with .show()): {missing}"
