@@ -78,7 +78,8 @@ def draw_padding_stride(input_size: int, kernel_size: int, settings: Sequence[tu
     """One panel per (padding, stride): the padded input, the first windows along the top row, the output size.
 
     Input pixels are shaded, padding zeros are white with a dashed border; the windows of the first output row
-    are outlined, each in its own colour, slightly inset so that overlapping windows stay visible.
+    are outlined, each in its own colour, every other one drawn a little lower so that overlapping windows stay
+    visible.
     """
     colours = plt.get_cmap("tab10").colors
     fig, axes = plt.subplots(1, len(settings), figsize=(3.3 * len(settings), 3.8), squeeze=False)
@@ -90,9 +91,9 @@ def draw_padding_stride(input_size: int, kernel_size: int, settings: Sequence[tu
         if padding:
             _outline(ax, padding, padding, input_size, input_size, colour="#555555", linewidth=1.2, linestyle="--")
         out = (size - kernel_size) // stride + 1
-        for index in range(out):
-            inset = 0.08 + 0.07 * index
-            _outline(ax, inset, index * stride + inset, kernel_size - 2 * inset, kernel_size - 2 * inset,
+        for index in range(out):  # all windows the same size; every other one a little lower, to stay visible
+            top = 0.08 if index % 2 == 0 else 0.22
+            _outline(ax, top, index * stride + 0.08, kernel_size - 0.3, kernel_size - 0.16,
                      colour=colours[index % len(colours)], linewidth=2)
         ax.set_title(f"padding {padding}, stride {stride}\n{input_size}x{input_size} input, {kernel_size}x"
                      f"{kernel_size} kernel\n-> output {out}x{out}", fontsize=10)
