@@ -54,7 +54,7 @@ class Profile:
     # Chapter 5: CIFAR-10 (train + validation images; the validation part is 10 % of them); the walk-through
     # baseline's epochs; chapter 6's stand-in epochs (cifar_variant_epochs); the best model (width, epochs, batch
     # size, also the batch size of the ladder); the ablation ladder and the efficient-unit comparison (training
-    # images, epochs, seeds per rung).
+    # images and epochs of both, seeds per rung, seeds per unit).
     cifar_train_size: int | None
     cifar_baseline_epochs: int
     cifar_variant_epochs: int
@@ -64,6 +64,7 @@ class Profile:
     cifar_ladder_train_size: int | None
     cifar_ladder_epochs: int
     cifar_ladder_seeds: int
+    cifar_units_seeds: int
     # Chapter 6: gradient-ascent steps per visualised filter.
     maximize_steps: int
     # Chapter 3: the convolution timing sweep (image sizes from 32 px, doubling up to the largest; the Python loop
@@ -110,6 +111,7 @@ PROFILES: dict[str, Profile] = {
         cifar_ladder_train_size=2_000,
         cifar_ladder_epochs=2,
         cifar_ladder_seeds=1,
+        cifar_units_seeds=1,
         maximize_steps=15,
         conv_timing_max_size=256,
         conv_timing_loop_max_size=64,
@@ -139,14 +141,15 @@ PROFILES: dict[str, Profile] = {
         shift_epochs=4,
         shift_test_size=2_000,
         cifar_train_size=None,
-        cifar_baseline_epochs=6,
+        cifar_baseline_epochs=5,
         cifar_variant_epochs=4,
         cifar_best_width=16,
         cifar_best_epochs=12,
         cifar_best_batch_size=256,
         cifar_ladder_train_size=5_000,
-        cifar_ladder_epochs=8,
+        cifar_ladder_epochs=6,
         cifar_ladder_seeds=2,
+        cifar_units_seeds=1,
         maximize_steps=60,
         conv_timing_max_size=1024,
         conv_timing_loop_max_size=256,
@@ -184,6 +187,7 @@ PROFILES: dict[str, Profile] = {
         cifar_ladder_train_size=None,
         cifar_ladder_epochs=12,
         cifar_ladder_seeds=3,
+        cifar_units_seeds=3,
         maximize_steps=120,
         conv_timing_max_size=1024,
         conv_timing_loop_max_size=256,
