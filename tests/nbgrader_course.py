@@ -88,8 +88,9 @@ class GradedCourse:
     executed: dict[str, dict[str, nbformat.NotebookNode]] = field(default_factory=dict)
     #: assignment -> index of the first cell where the solved submission differs from the blank one
     first_difference: dict[str, int] = field(default_factory=dict)
-    #: assignment -> seconds the shared execution took
+    #: assignment -> seconds the shared execution took, and of those the solved cells' (the rest is the blank run)
     seconds: dict[str, float] = field(default_factory=dict)
+    solved_seconds: dict[str, float] = field(default_factory=dict)
 
     def source(self, assignment: str) -> Path:
         """The instructor notebook as copied into the course (the repository's may change while tests run)."""
@@ -124,10 +125,12 @@ def solved_submission(released: nbformat.NotebookNode, instructor: nbformat.Note
     return solved
 
 
-def execute_blank_then_solved(blank: nbformat.NotebookNode, solved: nbformat.NotebookNode, timeout: int) -> int:
+def execute_blank_then_solved(blank: nbformat.NotebookNode, solved: nbformat.NotebookNode,
+                              timeout: int) -> tuple[int, float]:
     """Run ``blank`` top to bottom, then ``solved`` from its first differing cell, in one kernel; fill both.
 
-    Returns the index of the first differing cell; ``solved`` gets the blank run's outputs before it.
+    Returns the index of the first differing cell (``solved`` gets the blank run's outputs before it) and the
+    seconds the solved cells took on top of the blank run.
     """
     from nbclient import NotebookClient
 
@@ -140,6 +143,7 @@ def execute_blank_then_solved(blank: nbformat.NotebookNode, solved: nbformat.Not
         for index, cell in enumerate(blank.cells):
             client.execute_cell(cell, index)
         client.nb = solved
+        solved_start = time.perf_counter()
         for index, cell in enumerate(solved.cells):
             if index < first:
                 if cell.cell_type == "code":
@@ -147,7 +151,8 @@ def execute_blank_then_solved(blank: nbformat.NotebookNode, solved: nbformat.Not
                     cell.execution_count = blank.cells[index].execution_count
             else:
                 client.execute_cell(cell, index)
-    return first
+        solved_seconds = time.perf_counter() - solved_start
+    return first, solved_seconds
 
 
 def selected_notebooks(items: list[pytest.Item]) -> list[Path]:
@@ -189,7 +194,8 @@ def build_graded_course(course: Path, notebooks: list[Path]) -> GradedCourse:
             blank = nbformat.read(graded.released(assignment), as_version=4)
             solved = solved_submission(blank, nbformat.read(graded.source(assignment), as_version=4))
             start = time.perf_counter()
-            graded.first_difference[assignment] = execute_blank_then_solved(blank, solved, timeout)
+            graded.first_difference[assignment], graded.solved_seconds[assignment] = execute_blank_then_solved(
+                blank, solved, timeout)
             graded.seconds[assignment] = time.perf_counter() - start
             graded.executed[assignment] = {"blank": blank, "solved": solved}
             for student, submission in graded.executed[assignment].items():
@@ -197,5 +203,6 @@ def build_graded_course(course: Path, notebooks: list[Path]) -> GradedCourse:
                 target.parent.mkdir(parents=True)
                 nbformat.write(submission, target)
     graded.autograde_log = run_nbgrader(course, "autograde", "*", "--force").stderr
-    print("\nshared executions (s): " + ", ".join(f"{k} {v:.0f}" for k, v in graded.seconds.items()))
+    print("\nshared executions, s (of which solved cells): "
+          + ", ".join(f"{k} {v:.0f} ({graded.solved_seconds[k]:.0f})" for k, v in graded.seconds.items()))
     return graded
