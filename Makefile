@@ -1,8 +1,11 @@
 # The course's commands. Each one creates the virtual environment .venv (pinned versions) when it
-# is missing or requirements.txt changed, and reuses it otherwise.
-#   make lab        set up and open the course in JupyterLab
-#   make test       set up and run the whole test suite: unit tests, the learner edition, the browser
-#                   test and every notebook under nbval
+# is missing or a requirements file changed, and reuses it otherwise. The work is done by scripts/course.py,
+# which also runs without make (Windows): python scripts/course.py lab|test|unit|gpu|prefetch.
+#   make lab        set up (learner requirements only) and open the course in JupyterLab at its start page
+#   make test       set up with the test tools and run the whole test suite: unit tests, the learner edition,
+#                   the browser test and every notebook under nbval
+#   make gpu        switch .venv to TensorFlow's CUDA build (Linux x86-64 with an NVIDIA driver)
+#   make prefetch   download every dataset the course uses into the data folder (checksums verified)
 #   make student    build the learner edition (solutions replaced by stubs) into student/
 #   make notebooks  re-execute the committed notebooks in place (quick profile) after editing them;
 #                   NOTEBOOKS=notebooks/01_images_as_arrays.ipynb limits it to some
@@ -10,36 +13,42 @@
 #                   docs/results/chapterNN.json and key figures; executed copies in docs/results/executed/
 #   make site       the static course site in _site/ from the committed notebooks (nothing is executed)
 
-PYTHON ?= python3
+# The newest supported Python found (TensorFlow 2.21: 3.10-3.13; the pinned NumPy and pandas: 3.11+);
+# `make lab PYTHON=/path/to/python3.12` chooses one.
+PYTHON ?= $(firstword $(foreach version,3.13 3.12 3.11,$(shell python$(version) -c "" 2>/dev/null && echo python$(version))))
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.course-installed
+COURSE := $(PYTHON) scripts/course.py
 
 # The notebooks are committed with quick-profile outputs, so tests compare against that profile.
 TEST_PROFILE ?= quick
 export TF_CPP_MIN_LOG_LEVEL := 2
 NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-.PHONY: setup lab test unit notebooks student reference site clean-venv
+.PHONY: python setup lab test unit gpu prefetch notebooks student reference site clean-venv
 
-setup: $(STAMP)
+python:
+	@test -n "$(PYTHON)" || { echo "No supported Python found: the course needs python3.13, python3.12 or python3.11" \
+	  "(TensorFlow 2.21 has no wheels for newer ones). Install one, or name it: make lab PYTHON=/path/to/python3.12" >&2; exit 2; }
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
-	touch $@
+# The test tools (requirements-dev.txt) for every maintainer target; `make lab` installs the learner packages only.
+setup: python
+	$(COURSE) setup --dev
 
-lab: setup
-	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+lab: python
+	$(COURSE) lab
 
-test: setup
-	COURSE_PROFILE=$${COURSE_PROFILE:-$(TEST_PROFILE)} $(BIN)/python -m pytest $(PYTEST_ARGS)
+test: python
+	COURSE_PROFILE=$${COURSE_PROFILE:-$(TEST_PROFILE)} $(COURSE) test $(PYTEST_ARGS)
 
-unit: setup
-	COURSE_PROFILE=$${COURSE_PROFILE:-$(TEST_PROFILE)} $(BIN)/python -m pytest tests $(PYTEST_ARGS)
+unit: python
+	COURSE_PROFILE=$${COURSE_PROFILE:-$(TEST_PROFILE)} $(COURSE) unit $(PYTEST_ARGS)
+
+gpu: python
+	$(COURSE) gpu
+
+prefetch: python
+	$(COURSE) prefetch
 
 notebooks: setup
 	for nb in $(NOTEBOOKS); do \
