@@ -1,4 +1,9 @@
-"""Looking inside trained CNNs (chapter 6): kernels, feature maps, what filters respond to, Grad-CAM."""
+"""Looking inside trained CNNs (chapter 6): plotting kernels and feature maps, receptive fields, the image
+patches a filter responds to most, and diagrams of a residual block and of Grad-CAM.
+
+The methods the chapter teaches (activation maximisation and Grad-CAM, with their ``GradientTape`` loops) are
+written out in the notebook itself; this module holds the plumbing around them.
+"""
 
 from __future__ import annotations
 
@@ -16,12 +21,15 @@ def conv_layers(model) -> list:
     return [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
 
 
-def plot_kernels(kernels: np.ndarray, title: str | None = None, max_filters: int = 64, ncols: int = 8) -> Figure:
+def plot_kernels(kernels: np.ndarray, title: str | None = None, max_filters: int = 64, ncols: int = 8,
+                 panel_size: float = 1.0) -> Figure:
     """Draw every filter of a conv layer. kernels: (KH, KW, C_in, F), the layout of ``Conv2D.kernel``.
 
     One input channel: each kernel in a diverging colour map centred on zero (red positive, blue negative),
-    all on the same scale so strengths compare. Three input channels: each kernel as a small RGB image,
-    stretched to 0-1 on its own. Other channel counts: the first input channel, like the one-channel case.
+    all on one symmetric scale, with a colour bar. Three input channels: each kernel as a small RGB image
+    ``0.5 + kernel / (2 * limit)`` with one ``limit`` (the largest absolute weight) for all filters, so mid-grey
+    is a zero weight in every channel and strengths compare across filters. Other channel counts: the first
+    input channel, like the one-channel case.
     """
     kernels = np.asarray(kernels)
     if kernels.ndim != 4:
@@ -29,9 +37,12 @@ def plot_kernels(kernels: np.ndarray, title: str | None = None, max_filters: int
     count = min(kernels.shape[-1], max_filters)
     ncols = max(1, min(ncols, count))
     nrows = math.ceil(count / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.1 * ncols, 1.1 * nrows + (0.4 if title else 0)), squeeze=False)
     colour = kernels.shape[2] == 3
+    fig, axes = plt.subplots(nrows, ncols, squeeze=False,
+                             figsize=(panel_size * ncols + (0 if colour else 0.9),
+                                      panel_size * nrows + (0.5 if title else 0.1)))
     limit = float(np.abs(kernels[..., :count]).max()) or 1.0
+    image = None
     for index, ax in enumerate(axes.flat):
         ax.set_xticks([])
         ax.set_yticks([])
@@ -40,14 +51,16 @@ def plot_kernels(kernels: np.ndarray, title: str | None = None, max_filters: int
             continue
         kernel = kernels[..., index]
         if colour:
-            low, high = kernel.min(), kernel.max()
-            ax.imshow((kernel - low) / (high - low) if high > low else np.full_like(kernel, 0.5))
+            ax.imshow(np.clip(0.5 + kernel / (2 * limit), 0, 1))
         else:
-            ax.imshow(kernel[:, :, 0], cmap="RdBu_r", vmin=-limit, vmax=limit)
-        ax.set_title(str(index), fontsize=7)
+            image = ax.imshow(kernel[:, :, 0], cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_title(str(index), fontsize=8)
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
+    if image is not None:
+        fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label="weight")
+    else:
+        fig.text(0.5, 0.0, f"RGB = 0.5 + weight / {2 * limit:.3g}: grey is a zero weight", ha="center", fontsize=8)
     return fig
 
 
@@ -76,82 +89,137 @@ def feature_maps(model, image: np.ndarray, maps_model=None) -> list[np.ndarray]:
 
 
 def plot_feature_maps(maps: list[np.ndarray], names: list[str], channels: int = 8) -> Figure:
-    """One row per layer, showing its first ``channels`` feature maps."""
+    """One row per layer, showing its first ``channels`` feature maps.
+
+    The maps are conv outputs before batch norm and ReLU, so they are signed: each row uses a diverging colour
+    map centred on zero with its own symmetric limits and colour bar (deeper layers have other magnitudes).
+    """
     if len(maps) != len(names):
         raise ValueError(f"{len(maps)} feature maps but {len(names)} names.")
-    fig, axes = plt.subplots(len(maps), channels, figsize=(1.2 * channels, 1.25 * len(maps)), squeeze=False)
+    fig, axes = plt.subplots(len(maps), channels, figsize=(1.2 * channels + 1.0, 1.25 * len(maps)), squeeze=False)
     for row, (volume, name) in enumerate(zip(maps, names)):
+        limit = float(np.abs(volume[..., :channels]).max()) or 1.0
+        image = None
         for col in range(channels):
             ax = axes[row, col]
             ax.set_xticks([])
             ax.set_yticks([])
             if col < volume.shape[-1]:
-                ax.imshow(volume[..., col], cmap="viridis")
+                image = ax.imshow(volume[..., col], cmap="RdBu_r", vmin=-limit, vmax=limit)
             else:
                 ax.axis("off")
         axes[row, 0].set_ylabel(f"{name}\n{volume.shape[0]}x{volume.shape[1]}", fontsize=7)
-    fig.tight_layout()
+        if image is not None:
+            fig.colorbar(image, ax=axes[row].tolist(), shrink=0.9, pad=0.01)
     return fig
 
 
-def maximize_filter(model, layer_name: str, filter_index: int, steps: int = 40, step_size: float = 0.05,
-                    seed: int = 0) -> np.ndarray:
-    """Gradient ascent on the input: an image that makes one filter's mean activation large.
+def receptive_field(model, layer_name: str) -> tuple[int, int]:
+    """(size, jump) of one unit of ``layer_name``'s output, in input pixels, for a chain of convolutions and poolings.
 
-    Starts from faint noise around mid-grey; each step moves the image along the normalised gradient, then
-    regularises it so the result stays readable: a little L2 decay pulls pixels back to grey, a light blur every
-    few steps suppresses high-frequency noise, and values are clipped to the valid 0-1 range.
-    Returns an image of the model's input shape.
+    ``size`` is the side of the input square that can influence one unit; ``jump`` is the distance in input
+    pixels between neighbouring units. Walks the layers up to ``layer_name`` in order: a kernel (or pool) of
+    size k adds (k - 1) * jump, a stride s multiplies the jump by s. Layers on a residual branch lie on the
+    longest path, so summing them gives the residual block's field (the skip path's is smaller).
     """
-    import keras
-    import tensorflow as tf
-
-    layer = model.get_layer(layer_name)
-    if not 0 <= filter_index < layer.output.shape[-1]:
-        raise ValueError(f"Layer {layer_name!r} has {layer.output.shape[-1]} filters; got index {filter_index}.")
-    probe = keras.Model(model.inputs[0], layer.output)
-    rng = np.random.default_rng(seed)
-    image = tf.Variable(0.5 + 0.02 * rng.standard_normal((1, *model.input_shape[1:])), dtype=tf.float32)
-    blur = tf.constant(np.full((3, 3, image.shape[-1], 1), 1 / 9), dtype=tf.float32)
-    for step in range(steps):
-        with tf.GradientTape() as tape:
-            activation = tf.reduce_mean(probe(image, training=False)[..., filter_index])
-        gradient = tape.gradient(activation, image)
-        gradient /= tf.math.reduce_std(gradient) + 1e-8
-        image.assign_add(step_size * gradient - 0.01 * (image - 0.5))
-        if step % 8 == 7:
-            image.assign(tf.nn.depthwise_conv2d(image, blur, [1, 1, 1, 1], "SAME") * 0.5 + image * 0.5)
-        image.assign(tf.clip_by_value(image, 0.0, 1.0))
-    return image.numpy()[0]
+    size, jump = 1, 1
+    for layer in model.layers:
+        kernel = getattr(layer, "kernel_size", None) or getattr(layer, "pool_size", None)
+        if kernel is not None and len(layer.output.shape) == 4:
+            strides = getattr(layer, "strides", None) or kernel
+            size += (int(kernel[0]) - 1) * jump
+            jump *= int(strides[0])
+        if layer.name == layer_name:
+            return size, jump
+    raise ValueError(f"The model {model.name!r} has no layer {layer_name!r}.")
 
 
-def grad_cam(model, image: np.ndarray, class_index: int | None = None, layer_name: str | None = None) -> np.ndarray:
-    """Grad-CAM heat map: which regions of ``image`` raised the score of ``class_index``.
+def top_activating_patches(activations: np.ndarray, images: np.ndarray, filter_index: int, count: int,
+                           field: int, jump: int) -> tuple[list[np.ndarray], list[float]]:
+    """The ``count`` image patches whose unit of filter ``filter_index`` responds most, with their activations.
 
-    The gradients of the class score with respect to a conv layer's feature maps (by default the last conv
-    layer) are averaged per channel; the channels, weighted by these averages and summed, passed through ReLU
-    and scaled to 0-1, give a map of the layer's resolution (H_layer, W_layer). ``class_index`` defaults to
-    the predicted class.
+    activations: (N, H, W, F), one layer's output for ``images`` (N, height, width, channels). Each unit's
+    patch is the ``field`` x ``field`` square of the input centred on it (receptive_field gives field and
+    jump); patches reaching over the border are padded with grey. At most one patch per image, so the
+    ``count`` patches come from ``count`` different images.
     """
-    import keras
-    import tensorflow as tf
-
-    layer = model.get_layer(layer_name) if layer_name else conv_layers(model)[-1]
-    probe = keras.Model(model.inputs[0], [layer.output, model.output])
-    batch = tf.constant(np.asarray(image, dtype="float32")[np.newaxis])
-    with tf.GradientTape() as tape:
-        maps, predictions = probe(batch, training=False)
-        if class_index is None:
-            class_index = int(tf.argmax(predictions[0]))
-        score = predictions[0, class_index]
-    gradients = tape.gradient(score, maps)[0]
-    weights = tf.reduce_mean(gradients, axis=(0, 1))
-    heat = tf.nn.relu(tf.reduce_sum(maps[0] * weights, axis=-1)).numpy()
-    return heat / heat.max() if heat.max() > 0 else heat
+    responses = activations[..., filter_index]
+    best_per_image = responses.reshape(len(responses), -1).max(axis=1)
+    chosen = np.argsort(best_per_image)[::-1][:count]
+    half = field // 2
+    padded = np.pad(images, ((0, 0), (half, half), (half, half), (0, 0)), constant_values=0.5)
+    patches, values = [], []
+    for index in chosen:
+        row, col = np.unravel_index(responses[index].argmax(), responses[index].shape)
+        centre_row, centre_col = int(row * jump + jump // 2), int(col * jump + jump // 2)
+        patches.append(padded[index, centre_row:centre_row + 2 * half + 1, centre_col:centre_col + 2 * half + 1])
+        values.append(float(best_per_image[index]))
+    return patches, values
 
 
-def upsample(heat: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """Resize a heat map to an image's (height, width) with bilinear interpolation."""
-    import tensorflow as tf
+def _box(ax, x: float, y: float, text: str, colour: str = "#dfe8f5", width: float = 1.7, height: float = 0.6) -> None:
+    from matplotlib.patches import FancyBboxPatch
 
-    return tf.image.resize(heat[..., np.newaxis], size, method="bilinear").numpy()[..., 0]
+    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height, boxstyle="round,pad=0.05",
+                                facecolor=colour, edgecolor="#444444"))
+    ax.text(x, y, text, ha="center", va="center", fontsize=9)
+
+
+def _arrow(ax, start: tuple[float, float], end: tuple[float, float], text: str = "", colour: str = "#444444",
+           style: str = "-|>") -> None:
+    ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": style, "color": colour, "lw": 1.5})
+    if text:
+        ax.text((start[0] + end[0]) / 2, (start[1] + end[1]) / 2 + 0.12, text, ha="center", fontsize=8,
+                color=colour)
+
+
+def draw_residual_block(filters: int) -> Figure:
+    """The residual block of chapter 5's network: out = x + F(x), F = two conv-BN-ReLU, and the skip path."""
+    fig, ax = plt.subplots(figsize=(9, 2.6))
+    _box(ax, 0.6, 1.0, "x", width=0.7)
+    _box(ax, 2.5, 1.0, f"conv 3x3, {filters}\nBN, ReLU")
+    _box(ax, 4.7, 1.0, f"conv 3x3, {filters}\nBN, ReLU")
+    _box(ax, 6.6, 1.0, "+", colour="#fde0c5", width=0.6)
+    _box(ax, 8.3, 1.0, "x + F(x)\n(block output)", colour="#d5f0d5", width=1.5)
+    _arrow(ax, (0.95, 1.0), (1.65, 1.0))
+    _arrow(ax, (3.35, 1.0), (3.85, 1.0))
+    _arrow(ax, (5.55, 1.0), (6.3, 1.0), "F(x)")
+    _arrow(ax, (6.9, 1.0), (7.55, 1.0))
+    ax.plot([0.6, 0.6, 6.6], [1.3, 1.75, 1.75], color="#d62728", lw=1.5)
+    _arrow(ax, (6.6, 1.75), (6.6, 1.33), colour="#d62728")
+    ax.text(3.6, 1.85, "skip connection: x unchanged (same shape, so it can be added)", ha="center", fontsize=8,
+            color="#d62728")
+    ax.set_xlim(0, 9.2)
+    ax.set_ylim(0.4, 2.2)
+    ax.axis("off")
+    ax.set_title("Residual block: the output is x + F(x); Grad-CAM reads the block output (after the add)")
+    return fig
+
+
+def draw_grad_cam_pipeline(map_size: tuple[int, int], channels: int, input_size: tuple[int, int]) -> Figure:
+    """Grad-CAM's steps with the shapes of this network: block output A, gradients, weights, ReLU, upsampling."""
+    h, w = map_size
+    fig, ax = plt.subplots(figsize=(12, 3.4))
+    _box(ax, 1.0, 2.0, f"image\n{input_size[0]}x{input_size[1]}x3", "#dfe8f5", width=1.8, height=0.75)
+    _box(ax, 3.6, 2.0, f"last block output A\n{h}x{w}x{channels}", "#d5f0d5", width=1.9, height=0.75)
+    _box(ax, 6.4, 2.0, "class logit y_c\n(before softmax)", "#fde0c5", width=1.8, height=0.75)
+    _box(ax, 6.4, 0.6, f"gradients dy_c/dA\n{h}x{w}x{channels}", "#f5dfe8", width=1.9, height=0.75)
+    _box(ax, 9.2, 0.6, f"weights a_k: mean over\nthe {h}x{w} positions", "#f5dfe8", width=2.1, height=0.75)
+    _box(ax, 9.2, 2.0, f"ReLU(sum_k a_k A_k)\n{h}x{w} map", "#fff3b0", width=2.1, height=0.75)
+    _box(ax, 12.0, 2.0, f"upsample to\n{input_size[0]}x{input_size[1]}, overlay", "#dfe8f5", width=1.8,
+         height=0.75)
+    _arrow(ax, (1.95, 2.0), (2.6, 2.0))
+    _arrow(ax, (4.6, 2.0), (5.45, 2.0))
+    _arrow(ax, (6.4, 1.57), (6.4, 1.03))
+    ax.text(6.5, 1.3, "GradientTape", fontsize=8, color="#d62728")
+    _arrow(ax, (7.4, 0.6), (8.1, 0.6))
+    _arrow(ax, (9.2, 1.03), (9.2, 1.57))
+    _arrow(ax, (10.3, 2.0), (11.05, 2.0))
+    ax.annotate("", xy=(9.0, 2.42), xytext=(3.6, 2.42),
+                arrowprops={"arrowstyle": "-|>", "color": "#888888", "lw": 1.2, "connectionstyle": "arc3,rad=-0.15"})
+    ax.text(6.4, 2.95, "A itself, weighted channel by channel", ha="center", fontsize=8, color="#666666")
+    ax.set_xlim(-0.1, 13.1)
+    ax.set_ylim(0.1, 3.2)
+    ax.axis("off")
+    ax.set_title("Grad-CAM (Selvaraju et al., 2017), with the shapes of the network in this notebook")
+    return fig

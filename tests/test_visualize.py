@@ -15,8 +15,8 @@ import pytest
 
 from helpers import conv_ops, set_seed
 from helpers.architectures import fashion_cnn, resnet9
-from helpers.visualize import (conv_layers, feature_maps, grad_cam, maximize_filter, plot_feature_maps,
-                               plot_kernels, upsample)
+from helpers.visualize import (conv_layers, draw_grad_cam_pipeline, draw_residual_block, feature_maps,
+                               plot_feature_maps, plot_kernels, receptive_field, top_activating_patches)
 
 
 @pytest.fixture(autouse=True)
@@ -29,15 +29,17 @@ def close_figures():
 def test_kernel_grid_for_one_and_three_input_channels(channels, filters):
     kernels = np.random.default_rng(0).normal(size=(3, 3, channels, filters))
     fig = plot_kernels(kernels, title="layer", ncols=8)
-    shown = [ax for ax in fig.axes if ax.images]
+    shown = [ax for ax in fig.axes if ax.images and ax.get_label() != "<colorbar>"]
     assert len(shown) == filters
     first = shown[0].images[0].get_array()
     assert first.shape == ((3, 3) if channels == 1 else (3, 3, 3))
-    if channels == 1:  # one shared, zero-centred scale
-        limit = np.abs(kernels).max()
+    limit = np.abs(kernels).max()
+    colour_bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    if channels == 1:  # one shared, zero-centred scale, with a colour bar
         assert shown[0].images[0].get_clim() == pytest.approx((-limit, limit))
-    else:  # each colour kernel stretched to 0-1
-        assert first.min() == pytest.approx(0) and first.max() == pytest.approx(1)
+        assert len(colour_bars) == 1
+    else:  # RGB centred on grey: 0.5 + w / (2 limit), one limit for all filters
+        np.testing.assert_allclose(first, np.clip(0.5 + kernels[..., 0] / (2 * limit), 0, 1))
 
 
 def test_kernel_grid_rejects_a_2d_array():
@@ -54,7 +56,7 @@ def test_feature_maps_one_array_per_conv_layer():
     colour = resnet9(8)
     assert len(feature_maps(colour, np.zeros((32, 32, 3)))) == len(conv_layers(colour)) == 8
     fig = plot_feature_maps(maps, ["block1", "block2"], channels=4)
-    assert len(fig.axes) == 8
+    assert len(fig.axes) == 8 + 2  # 2 rows of 4 maps, one colour bar per row
     with pytest.raises(ValueError, match=r"this model takes \(28, 28, 1\)"):
         feature_maps(model, np.zeros((1, 28, 28, 1)))
 
@@ -68,30 +70,38 @@ def test_first_feature_map_equals_the_numpy_convolution():
     np.testing.assert_allclose(feature_maps(model, image)[0][..., 3], ours, atol=1e-5)
 
 
-def test_maximize_filter_increases_the_activation():
-    set_seed(0)
-    model = keras.Sequential([keras.Input((16, 16, 1)), keras.layers.Conv2D(4, 3, name="conv")])
-    probe = keras.Model(model.inputs, model.get_layer("conv").output)
-    start = np.full((1, 16, 16, 1), 0.5, "float32")
-    image = maximize_filter(model, "conv", 2, steps=10)
-    assert image.shape == (16, 16, 1) and 0 <= image.min() and image.max() <= 1
-    before = probe(start).numpy()[..., 2].mean()
-    after = probe(image[None]).numpy()[..., 2].mean()
-    assert after > before
-    with pytest.raises(ValueError, match="has 4 filters; got index 9"):
-        maximize_filter(model, "conv", 9)
+def test_feature_map_rows_are_centred_with_colour_bars():
+    maps = [np.random.default_rng(2).normal(size=(6, 6, 3)), np.random.default_rng(3).normal(size=(3, 3, 5)) * 10]
+    fig = plot_feature_maps(maps, ["a", "b"], channels=3)
+    colour_bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert len(colour_bars) == 2
+    low, high = fig.axes[3].images[0].get_clim()  # second row: its own symmetric limits
+    assert low == pytest.approx(-high) and high == pytest.approx(np.abs(maps[1][..., :3]).max())
 
 
-def test_grad_cam_shape_range_and_focus():
-    set_seed(0)
-    inputs = keras.Input((8, 8, 1))
-    maps = keras.layers.Conv2D(1, 1, kernel_initializer="ones", use_bias=False, name="conv")(inputs)
-    pooled = keras.layers.GlobalAveragePooling2D()(maps)
-    outputs = keras.layers.Dense(2, kernel_initializer=keras.initializers.Constant([[1.0, -1.0]]))(pooled)
-    model = keras.Model(inputs, outputs)
-    image = np.zeros((8, 8, 1), "float32")
-    image[2, 5] = 1.0  # class 0's score comes from this one bright pixel
-    heat = grad_cam(model, image, class_index=0)
-    assert heat.shape == (8, 8) and heat.max() == pytest.approx(1.0) and heat.min() >= 0
-    assert np.unravel_index(heat.argmax(), heat.shape) == (2, 5)
-    assert upsample(heat, (16, 16)).shape == (16, 16)
+def test_receptive_field_of_resnet9_layers():
+    model = resnet9(8)
+    assert receptive_field(model, "prep_relu") == (3, 1)
+    assert receptive_field(model, "layer1_pool") == (6, 2)
+    assert receptive_field(model, "res1_add") == (14, 2)  # the residual branch's two convs count
+    assert receptive_field(model, "layer3_relu") == (28, 4)
+    with pytest.raises(ValueError, match="no layer 'nope'"):
+        receptive_field(model, "nope")
+
+
+def test_top_activating_patches_come_from_the_strongest_units():
+    images = np.random.default_rng(4).random((5, 8, 8, 3))
+    activations = np.zeros((5, 4, 4, 2))
+    activations[2, 1, 3, 1] = 9.0  # image 2, unit (1, 3): centre pixel (3, 7) with jump 2
+    activations[4, 0, 0, 1] = 5.0
+    patches, values = top_activating_patches(activations, images, filter_index=1, count=2, field=3, jump=2)
+    assert values == [9.0, 5.0]
+    assert all(patch.shape == (3, 3, 3) for patch in patches)
+    np.testing.assert_allclose(patches[0][:, :2], images[2, 2:5, 6:8])  # the right column is padding
+    np.testing.assert_allclose(patches[0][:, 2], 0.5)
+
+
+def test_diagrams_are_drawn():
+    assert draw_residual_block(64).axes[0].texts
+    texts = " ".join(t.get_text() for t in draw_grad_cam_pipeline((4, 4), 128, (32, 32)).axes[0].texts)
+    assert "4x4x128" in texts and "32x32" in texts

@@ -8,20 +8,30 @@ import numpy as np
 
 from helpers.exercises.core import run_check
 
+FIRST_KERNEL_HINT = ("find the first layer that is a keras.layers.Conv2D; get_weights()[0] has the axes "
+                     "(height, width, input channels, filters)")
+RESCALE_HINT = "subtract the smallest value first, then divide by the range (largest minus smallest)"
+STRONGEST_HINT = "average each filter's map over the two spatial axes, then take the position of the largest mean"
+MAP_SIZE_HINT = ("count how many times the network halves the resolution before its last block (a 32 x 32 image "
+                 "ends as a 4 x 4 map); the convolutions keep the size ('same' padding)")
+GRAD_CAM_HINT = ("Grad-CAM has one weight per channel (a mean over the positions), and the map keeps only the "
+                 "evidence FOR the class")
+
+
 def check_first_kernel(first_kernel: Callable, model, quiet: bool = False) -> None:
     """first_kernel(model) -> the (KH, KW) kernel of filter 0, input channel 0, of the first Conv2D layer."""
     import keras
 
     layer = next(layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D))
     expected = np.asarray(layer.get_weights()[0])[:, :, 0, 0]
-    run_check("first_kernel", first_kernel, [((model,), expected)], quiet=quiet)
+    run_check("first_kernel", first_kernel, [((model,), expected)], quiet=quiet, hint=FIRST_KERNEL_HINT)
 
 
 def check_rescale_for_display(rescale: Callable, quiet: bool = False) -> None:
     """rescale(kernel) -> the kernel stretched linearly to the range 0-1 (min -> 0, max -> 1)."""
     kernel = np.random.default_rng(5).normal(size=(3, 3, 3))
     expected = (kernel - kernel.min()) / (kernel.max() - kernel.min())
-    run_check("rescale_for_display", rescale, [((kernel,), expected)], quiet=quiet)
+    run_check("rescale_for_display", rescale, [((kernel,), expected)], quiet=quiet, hint=RESCALE_HINT)
 
 
 def check_strongest_filter(strongest_filter: Callable, quiet: bool = False) -> None:
@@ -30,4 +40,40 @@ def check_strongest_filter(strongest_filter: Callable, quiet: bool = False) -> N
     maps[..., 5] += 0.5
     other = np.random.default_rng(7).random((3, 4, 6))
     run_check("strongest_filter", strongest_filter,
-                     [((maps,), 5), ((other,), int(other.mean(axis=(0, 1)).argmax()))], quiet=quiet)
+              [((maps,), 5), ((other,), int(other.mean(axis=(0, 1)).argmax()))], quiet=quiet, hint=STRONGEST_HINT)
+
+
+def last_feature_map_shape(model) -> tuple[int, int]:
+    """(height, width) of the last layer whose output is still a feature map (4-D): Grad-CAM's resolution."""
+    last = [layer for layer in model.layers if len(layer.output.shape) == 4][-1]
+    return int(last.output.shape[1]), int(last.output.shape[2])
+
+
+def check_predicted_map_size(predicted_map_size: Callable, model, side: int = 64, quiet: bool = False) -> None:
+    """predicted_map_size() -> (height, width) of the Grad-CAM map for a side x side input; then shows it.
+
+    The network ends in global pooling, so it accepts larger inputs; the map shrinks by the same factor as for
+    the model's own input size.
+    """
+    exercise = "predicted_map_size"
+    input_side = int(model.input_shape[1])
+    map_height, map_width = last_feature_map_shape(model)
+    factor = input_side // map_height
+    expected = (side // factor, side // (input_side // map_width))
+    run_check(exercise, predicted_map_size, [((), expected)], quiet=True, hint=MAP_SIZE_HINT)
+    if not quiet:
+        print(f"✅ {exercise}: correct - each side shrinks by {factor} ({input_side} -> {map_height}), so a "
+              f"{side} x {side} image gives a {expected[0]} x {expected[1]} Grad-CAM map")
+
+
+def check_grad_cam_map(grad_cam_map: Callable, quiet: bool = False) -> None:
+    """grad_cam_map(block_output (H, W, K), gradients (H, W, K)) -> the (H, W) Grad-CAM map, before upsampling."""
+    rng = np.random.default_rng(16)
+    cases = []
+    for shape in ((4, 4, 8), (2, 3, 5)):
+        block_output = np.maximum(rng.normal(size=shape), 0)  # after a ReLU, like a real block output
+        gradients = rng.normal(size=shape)
+        weights = gradients.mean(axis=(0, 1))
+        expected = np.maximum(np.tensordot(block_output, weights, axes=([2], [0])), 0)
+        cases.append(((block_output, gradients), expected))
+    run_check("grad_cam_map", grad_cam_map, cases, tolerance=1e-6, quiet=quiet, hint=GRAD_CAM_HINT)
