@@ -35,7 +35,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from helpers.paths import COURSE_ROOT, data_dirs
-from helpers.results import figure_file, load, results_dir, results_file, save
+from helpers.results import load, results_dir, results_file, save
 
 PROFILE = "standard"
 CELL_TIMEOUT_S = 4 * 3600
@@ -102,7 +102,7 @@ def data_files() -> list[str]:
 
 def clear_chapter(chapter: int) -> None:
     results_file(chapter).unlink(missing_ok=True)
-    for old in figure_file(chapter, "x").parent.glob(f"ch{chapter:02d}_*.png"):
+    for old in (results_dir() / "figures").glob(f"ch{chapter:02d}_*.png"):
         old.unlink()
 
 
