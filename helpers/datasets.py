@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from helpers.paths import data_dirs
+from helpers.paths import data_dirs, display_path
 
 ARRAY_KEYS = ("x_train", "y_train", "x_test", "y_test")
 
@@ -124,6 +124,8 @@ def find_local_file(name: str) -> Path | None:
 def load_dataset(name: str, download: bool = True) -> Dataset:
     """Load dataset ``name`` ('mnist', 'fashion-mnist' or 'cifar10'); see the module docstring."""
     spec = _spec(name)
+    if not isinstance(download, bool):
+        raise TypeError(f"download must be True or False, got {download!r}.")
     local = find_local_file(name)
     if local is not None:
         dataset = read_dataset_file(local, spec)
@@ -139,44 +141,55 @@ def load_dataset(name: str, download: bool = True) -> Dataset:
             return _download(spec)
         except Exception as error:  # keras raises a bare Exception on network failure
             download_error = f"the download failed: {error}"
-    folders = ", ".join(str(folder) for folder in data_dirs())
+    folders = ", ".join(display_path(folder) for folder in data_dirs())
     raise DatasetNotFoundError(
         f"{spec.title} is not available: neither {spec.name}.npz nor {spec.name}-subset.npz is in the data "
         f"folder ({folders}), and {download_error}.\n"
         "Fix it in one of three ways:\n"
         f"  1. connect to the internet and run again: the dataset is downloaded with keras.datasets and saved "
-        f"as {spec.name}.npz in the data folder;\n"
+        f"as {spec.name}.npz in the data folder (`make prefetch` or `python -m helpers.prefetch` downloads every "
+        "dataset of the course at once);\n"
         f"  2. copy {spec.name}.npz (arrays x_train, y_train, x_test, y_test) into the data folder;\n"
-        "  3. point the environment variable COURSE_DATA_DIR at a folder that has it "
-        "(for example COURSE_DATA_DIR=../shared/data), then restart the kernel."
+        "  3. point the environment variable COURSE_DATA_DIR at the folder that has it (a path relative to the "
+        "course folder, or absolute), then restart the kernel."
     )
 
 
 def read_dataset_file(path: Path, spec: DatasetSpec | str) -> Dataset:
     """Read and validate one dataset file; raise CorruptDataError naming the file if anything is wrong."""
-    spec = _spec(spec) if isinstance(spec, str) else spec
+    spec = spec if isinstance(spec, DatasetSpec) else _spec(spec)
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or a pathlib.Path, got {type(path).__name__}.")
     path = Path(path)
+    if path.is_dir():
+        raise CorruptDataError(f"{display_path(path)} is a folder; a dataset file (.npz) is expected there.")
+    if not path.is_file():
+        raise DatasetNotFoundError(f"{display_path(path)} does not exist.")
     expected_hash = KNOWN_SHA256.get(path.name)
     if expected_hash is not None:
         actual_hash = _sha256(path)
         if actual_hash != expected_hash:
             raise CorruptDataError(
-                f"{path}: the checksum does not match the known file (sha256 {actual_hash[:12]}..., expected "
+                f"{display_path(path)}: the checksum does not match the known file (sha256 {actual_hash[:12]}..., expected "
                 f"{expected_hash[:12]}...). The file is damaged or incomplete: delete it and copy or download it again."
             )
     try:
-        with np.load(path, allow_pickle=False) as archive:
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):
+            raise CorruptDataError(f"{display_path(path)} holds a single array (.npy format), not an .npz "
+                                   f"archive of the arrays {', '.join(ARRAY_KEYS)}.")
+        with loaded as archive:
             missing = [key for key in ARRAY_KEYS if key not in archive.files]
             if missing:
                 raise CorruptDataError(
-                    f"{path}: missing array(s) {', '.join(missing)}; a dataset file needs {', '.join(ARRAY_KEYS)}."
+                    f"{display_path(path)}: missing array(s) {', '.join(missing)}; a dataset file needs {', '.join(ARRAY_KEYS)}."
                 )
             arrays = {key: archive[key] for key in ARRAY_KEYS}
     except CorruptDataError:
         raise
     except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, zlib.error) as error:
         raise CorruptDataError(
-            f"{path} cannot be read as a .npz dataset file ({type(error).__name__}: {error}). It is probably "
+            f"{display_path(path)} cannot be read as a .npz dataset file ({type(error).__name__}: {error}). It is probably "
             "truncated or damaged: delete it and copy or download it again."
         ) from error
     is_subset = path.name == f"{spec.name}-subset.npz"
@@ -209,7 +222,7 @@ def _validated(spec: DatasetSpec, arrays: dict[str, np.ndarray], source: Path, i
             problems.append(f"the complete {spec.title} has {spec.complete_sizes[0]:,} training and "
                             f"{spec.complete_sizes[1]:,} test images, this file has {sizes[0]:,} and {sizes[1]:,}")
     if problems:
-        raise CorruptDataError(f"{source} is not a valid {spec.title} file: " + "; ".join(problems) + ".")
+        raise CorruptDataError(f"{display_path(source)} is not a valid {spec.title} file: " + "; ".join(problems) + ".")
 
     label_shape = (-1, 1) if spec.labels_as_column else (-1,)
     return Dataset(
@@ -236,11 +249,13 @@ def _download(spec: DatasetSpec) -> Dataset:
     with open(partial, "wb") as handle:  # write then rename, so an interrupted save leaves no half file
         np.savez_compressed(handle, **arrays)
     os.replace(partial, target)
-    print(f"Saved {spec.title} to {target} for next time.")
+    print(f"Saved {spec.title} to {display_path(target)} for next time.")
     return dataset
 
 
 def _spec(name: str) -> DatasetSpec:
+    if not isinstance(name, str):
+        raise TypeError(f"The dataset name must be a string such as 'mnist', got {name!r}.")
     try:
         return SPECS[name]
     except KeyError:
@@ -263,6 +278,12 @@ def stratified_subset(
     ``size=None`` (or a size >= len(x)) returns the arrays unchanged. Each class gets its share
     rounded by the largest-remainder method, so the total is exactly ``size``.
     """
+    if size is not None and (isinstance(size, bool) or not isinstance(size, (int, np.integer))):
+        raise TypeError(f"size must be a whole number of examples or None, got {size!r}.")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an integer, got {seed!r}.")
+    if len(x) != len(y):
+        raise ValueError(f"x has {len(x)} examples but y has {len(y)} labels.")
     if size is None or size >= len(x):
         return x, y
     if size < 1:
