@@ -107,7 +107,7 @@ PROFILES: dict[str, Profile] = {
         cifar_variant_epochs=3,
         cifar_best_width=16,
         cifar_best_epochs=4,
-        cifar_best_batch_size=256,
+        cifar_best_batch_size=128,
         cifar_ladder_train_size=2_000,
         cifar_ladder_epochs=2,
         cifar_ladder_seeds=1,
@@ -199,6 +199,8 @@ PROFILES: dict[str, Profile] = {
 
 def get_profile(name: str | None = None) -> Profile:
     """Return the profile called ``name``, or the one chosen by ``COURSE_PROFILE`` (default: standard)."""
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"The profile name must be a string such as 'quick', got {name!r}.")
     chosen = name if name is not None else os.environ.get("COURSE_PROFILE", "").strip() or DEFAULT_PROFILE
     try:
         return PROFILES[chosen.lower()]
