@@ -263,8 +263,13 @@ def global_avg_pool2d(image: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------- validation and plumbing
 
 def _pair(value: Pair, name: str) -> tuple[int, int]:
-    pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(pair) != 2 or not all(isinstance(v, (int, np.integer)) for v in pair):
+    if isinstance(value, (int, np.integer)):
+        pair = (value, value)
+    elif isinstance(value, (tuple, list)):
+        pair = tuple(value)
+    else:
+        raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}.")
+    if len(pair) != 2 or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in pair):
         raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}.")
     if min(pair) < 1:
         raise ValueError(f"{name} must be at least 1, got {value!r}.")
@@ -273,7 +278,7 @@ def _pair(value: Pair, name: str) -> tuple[int, int]:
 
 def _check_positive(**values: int) -> None:
     for name, value in values.items():
-        if not isinstance(value, (int, np.integer)) or value < 1:
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}.")
 
 

@@ -9,6 +9,10 @@ def layer_macs(layer) -> int:
     """MACs of one built layer for one input image; 0 for layers without weights to multiply."""
     import keras
 
+    if not isinstance(layer, keras.layers.Layer):
+        raise TypeError(f"layer_macs expects a Keras layer, got {type(layer).__name__}.")
+    if not layer.built:
+        raise ValueError(f"Layer {layer.name!r} is not built yet: build the model (give it an input shape) first.")
     if isinstance(layer, keras.layers.SeparableConv2D):
         out_h, out_w, out_c = layer.output.shape[1:]
         in_c = layer.input.shape[-1]
@@ -31,4 +35,8 @@ def layer_macs(layer) -> int:
 
 def count_macs(model) -> int:
     """Total MACs of a built model for one input (convolutions, depthwise/separable convolutions, dense layers)."""
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"count_macs expects a Keras model, got {type(model).__name__}.")
     return sum(layer_macs(layer) for layer in model.layers)

@@ -81,7 +81,8 @@ def test_no_file_and_no_network_says_what_to_do(data_dir, no_network):
     with pytest.raises(DatasetNotFoundError) as error:
         load_dataset("fashion-mnist")
     message = str(error.value)
-    assert "fashion-mnist.npz" in message and str(data_dir) in message
+    assert "fashion-mnist.npz" in message and f"…/{data_dir.name}" in message
+    assert str(data_dir) not in message and "../" not in message  # no machine paths, no folders outside the course
     assert "Name or service not known" in message
     assert "connect to the internet" in message and "COURSE_DATA_DIR" in message and "copy" in message
 
@@ -186,3 +187,51 @@ def test_stratified_subset_keeps_class_shares_and_is_seeded():
     assert not np.array_equal(stratified_subset(x, y, 20, seed=4)[0], x_small)
     assert stratified_subset(x, y, None)[0] is x
     assert len(stratified_subset(x, y, 7)[0]) == 7  # rounding still gives the exact size
+
+
+# ----------------------------------------------------------------------------- bad inputs
+
+
+def test_a_folder_where_the_file_belongs(tmp_path):
+    (tmp_path / "mnist.npz").mkdir()
+    with pytest.raises(CorruptDataError, match=r"mnist\.npz is a folder; a dataset file \(\.npz\) is expected"):
+        read_dataset_file(tmp_path / "mnist.npz", "mnist")
+
+
+def test_a_missing_file(tmp_path):
+    with pytest.raises(DatasetNotFoundError, match=r"mnist\.npz does not exist"):
+        read_dataset_file(tmp_path / "mnist.npz", "mnist")
+
+
+def test_a_single_array_instead_of_an_archive(tmp_path):
+    path = tmp_path / "mnist.npz"
+    with open(path, "wb") as handle:
+        np.save(handle, np.zeros(3))
+    with pytest.raises(CorruptDataError, match=r"holds a single array \(\.npy format\), not an \.npz archive"):
+        read_dataset_file(path, "mnist")
+
+
+def test_a_text_file_instead_of_an_archive(tmp_path):
+    path = tmp_path / "mnist.npz"
+    path.write_text("not an archive")
+    with pytest.raises(CorruptDataError, match="cannot be read as a .npz dataset file"):
+        read_dataset_file(path, "mnist")
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: load_dataset(None), "dataset name must be a string"),
+    (lambda: load_dataset(3.0), "dataset name must be a string"),
+    (lambda: load_dataset("mnist", download="yes"), "download must be True or False"),
+    (lambda: read_dataset_file(None, "mnist"), "path must be a str or a pathlib.Path"),
+    (lambda: stratified_subset(np.zeros(10), np.zeros(10), 2.5), "size must be a whole number"),
+    (lambda: stratified_subset(np.zeros(10), np.zeros(10), float("nan")), "size must be a whole number"),
+    (lambda: stratified_subset(np.zeros(10), np.zeros(10), 5, seed=None), "seed must be an integer"),
+])
+def test_wrongly_typed_arguments_are_named(call, message):
+    with pytest.raises(TypeError, match=message):
+        call()
+
+
+def test_subset_of_mismatched_arrays():
+    with pytest.raises(ValueError, match="x has 10 examples but y has 9 labels"):
+        stratified_subset(np.zeros(10), np.zeros(9), 5)
