@@ -80,7 +80,7 @@ def check_predicted_flatten_and_params(predicted_flatten_and_params: Callable, q
                        "weights and biases.")
     if not quiet:
         print("✅ predicted_flatten_and_params: correct")
-        print("   the model itself:", ", ".join(f"{layer.name} {tuple(layer.output.shape[1:])} "
+        print("   the model itself:", ", ".join(f"{type(layer).__name__} {tuple(layer.output.shape[1:])} "
                                                f"{layer.count_params():,} params" for layer in model.layers))
 
 
