@@ -219,26 +219,30 @@ def pool2d_loop(image: np.ndarray, pool_size: Pair = 2, stride: Pair | None = No
     ``stride`` defaults to ``pool_size``. With "same" padding, padded positions are ignored (not zeros),
     as in Keras. Pooling has no weights and keeps the number of channels.
     """
-    x, (ph, pw), (sh, sw), restore = _prepare_pool(image, pool_size, stride, mode, padding)
+    x, inside, (ph, pw), (sh, sw), restore = _prepare_pool(image, pool_size, stride, mode, padding)
     n, height, width, channels = x.shape
     out_h, out_w = (height - ph) // sh + 1, (width - pw) // sw + 1
-    reduce = np.nanmax if mode == "max" else np.nanmean
     out = np.zeros((n, out_h, out_w, channels), dtype=x.dtype)
     for i in range(n):
         for row in range(out_h):
             for col in range(out_w):
+                rows, cols = slice(row * sh, row * sh + ph), slice(col * sw, col * sw + pw)
                 for c in range(channels):
-                    out[i, row, col, c] = reduce(x[i, row * sh:row * sh + ph, col * sw:col * sw + pw, c])
+                    window = x[i, rows, cols, c]
+                    # padded positions are -inf for max and 0 for average, and are not counted in the mean
+                    out[i, row, col, c] = np.fmax.reduce(window, axis=None) if mode == "max" else window.sum() / inside[0, rows, cols, 0].sum()
     return restore(out)
 
 
 def pool2d(image: np.ndarray, pool_size: Pair = 2, stride: Pair | None = None, mode: str = "max",
            padding: str = "valid") -> np.ndarray:
     """Vectorised max or average pooling (same arguments and result as :func:`pool2d_loop`)."""
-    x, (ph, pw), (sh, sw), restore = _prepare_pool(image, pool_size, stride, mode, padding)
+    x, inside, (ph, pw), (sh, sw), restore = _prepare_pool(image, pool_size, stride, mode, padding)
     windows = np.lib.stride_tricks.sliding_window_view(x, (ph, pw), axis=(1, 2))[:, ::sh, ::sw]
-    reduce = np.nanmax if mode == "max" else np.nanmean
-    return restore(reduce(windows, axis=(-2, -1)))
+    if mode == "max":
+        return restore(np.fmax.reduce(windows, axis=(-2, -1)))  # fmax skips NaN, as TensorFlow's max pooling does
+    counts = np.lib.stride_tricks.sliding_window_view(inside, (ph, pw), axis=(1, 2))[:, ::sh, ::sw].sum(axis=(-2, -1))
+    return restore((windows.sum(axis=(-2, -1)) / counts).astype(x.dtype))
 
 
 def max_pool2d(image: np.ndarray, pool_size: Pair = 2, stride: Pair | None = None, padding: str = "valid") -> np.ndarray:
@@ -375,7 +379,10 @@ def _prepare_pool(image, pool_size, stride, mode, padding):
     if padding not in ("valid", "same"):
         raise ValueError(f'Pooling padding must be "valid" or "same", got {padding!r}.')
     batch = _as_batch(x).astype(np.result_type(x, np.float32))
-    batch = _pad(batch, padding, sizes, strides, (1, 1), fill=np.nan)  # NaN = "not there": ignored by nanmax/nanmean
+    # Padded positions must not count (as in Keras): -inf never wins a max, and the mean divides by the number of
+    # real pixels in the window. NaN and inf in the image then propagate exactly as in TensorFlow.
+    inside = _pad(np.ones((1, *batch.shape[1:3], 1), dtype=batch.dtype), padding, sizes, strides, (1, 1))
+    batch = _pad(batch, padding, sizes, strides, (1, 1), fill=-np.inf if mode == "max" else 0.0)
     if sizes[0] > batch.shape[1] or sizes[1] > batch.shape[2]:
         raise ValueError(f"The pooling window {sizes} is larger than the input ({x.shape}).")
 
@@ -383,4 +390,4 @@ def _prepare_pool(image, pool_size, stride, mode, padding):
         out = out if x.ndim == 4 else out[0]
         return out[..., 0] if x.ndim == 2 else out
 
-    return batch, sizes, strides, restore
+    return batch, inside, sizes, strides, restore
