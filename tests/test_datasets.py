@@ -34,7 +34,7 @@ def write_fake(path: Path, n_train: int = 12, n_test: int = 6, shape=(28, 28), *
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
-    monkeypatch.setattr(datasets, "KNOWN_SHA256", {})  # the fake files below are not the real ones
+    monkeypatch.setattr(datasets, "KNOWN_FILES", {})  # the fake files below are not the real ones
     return tmp_path
 
 
@@ -122,10 +122,22 @@ def test_truncated_unknown_file_cannot_be_read(tmp_path):
         read_dataset_file(path, "mnist")
 
 
-def test_checksum_mismatch_of_a_known_file(tmp_path):
+def test_checksum_mismatch_of_a_known_file(tmp_path, monkeypatch):
     path = write_fake(tmp_path / "fashion-mnist.npz")
+    # A damaged offline copy: the known file's name and size, other bytes.
+    monkeypatch.setitem(datasets.KNOWN_FILES, "fashion-mnist.npz", (path.stat().st_size, "0" * 64))
     with pytest.raises(CorruptDataError, match=r"fashion-mnist\.npz: the checksum does not match"):
         read_dataset_file(path, "fashion-mnist")
+
+
+def test_a_downloaded_file_with_a_known_name_is_not_taken_for_a_damaged_copy(tmp_path, monkeypatch):
+    # keras.datasets downloads are re-saved as fashion-mnist.npz: other bytes and size than the offline copy.
+    spec = datasets.DatasetSpec("fashion-mnist", "Fashion-MNIST", (28, 28), False, (12, 6), tuple("0123456789"),
+                                "fashion_mnist")
+    monkeypatch.setitem(datasets.SPECS, "fashion-mnist", spec)
+    path = write_fake(tmp_path / "fashion-mnist.npz")
+    assert path.stat().st_size != datasets.KNOWN_FILES["fashion-mnist.npz"][0]
+    assert read_dataset_file(path, "fashion-mnist").x_train.shape[1:] == (28, 28)
 
 
 @pytest.mark.parametrize(

@@ -138,7 +138,7 @@ def test_prefetch_downloads_every_dataset_then_says_ready(tmp_path, monkeypatch,
     import keras
 
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr(datasets, "KNOWN_SHA256", {})  # the fakes are not the course's offline copies
+    monkeypatch.setattr(datasets, "KNOWN_FILES", {})  # the fakes are not the course's offline copies
     rng = np.random.default_rng(0)
     for spec in small_specs.values():
         arrays = fake_arrays(spec, rng)
@@ -195,7 +195,7 @@ def test_check_with_data_says_ready(tmp_path, monkeypatch, small_specs, capsys):
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("COURSE_PROFILE", "quick")
     monkeypatch.setattr(environment, "host_reachable", lambda host, timeout_s=2.0: False)
-    monkeypatch.setattr(datasets, "KNOWN_SHA256", {})
+    monkeypatch.setattr(datasets, "KNOWN_FILES", {})
     rng = np.random.default_rng(0)
     for name, spec in small_specs.items():
         np.savez(tmp_path / f"{name}.npz", **fake_arrays(spec, rng))
