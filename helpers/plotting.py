@@ -108,7 +108,8 @@ def plot_confusion_matrix(matrix: np.ndarray, class_names: Sequence[str], title:
                          f"got shape {matrix.shape}.")
     n = len(class_names)
     fig, ax = plt.subplots(figsize=(0.55 * n + 2.5, 0.55 * n + 2))
-    ax.imshow(matrix, cmap="Blues")
+    shown = ax.imshow(matrix, cmap="Blues")
+    fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.03, label="images")
     threshold = matrix.max() / 2 if matrix.size else 0
     for i in range(n):
         for j in range(n):
