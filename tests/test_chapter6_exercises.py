@@ -68,3 +68,39 @@ def test_existing_checks_give_hints_on_wrong_answers(cifar_network):
         check_strongest_filter(not_attempted)
     check_first_kernel(lambda model: next(layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D))
                        .get_weights()[0][:, :, 0, 0], cifar_network)
+
+
+def _grad_cam_design(blocks: int, pools: int, filters: int = 16):
+    import keras
+
+    layers = [keras.Input((32, 32, 3))]
+    for block in range(blocks):
+        layers.append(keras.layers.Conv2D(filters, 3, padding="same", activation="relu"))
+        layers.append(keras.layers.Conv2D(filters, 3, padding="same", activation="relu"))
+        if block < pools:
+            layers.append(keras.layers.MaxPooling2D(2))
+    layers += [keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(10)]
+    return keras.Sequential(layers)
+
+
+def test_sharper_grad_cam_design_accepts_a_good_network(capsys):
+    from helpers.exercises import check_sharper_grad_cam_cnn
+
+    check_sharper_grad_cam_cnn(lambda: _grad_cam_design(blocks=3, pools=2))
+    captured = capsys.readouterr()
+    assert "✅ sharper_grad_cam_cnn: correct" in captured.out and "Grad-CAM map 8 x 8" in captured.out
+    assert captured.err == ""
+
+
+@pytest.mark.parametrize(("answer", "message"), [
+    (lambda: _grad_cam_design(blocks=4, pools=3), "smaller than 8"),             # 4 x 4 map
+    (lambda: _grad_cam_design(blocks=1, pools=0), "fewer than 18"),              # 5 x 5 field
+    (lambda: _grad_cam_design(blocks=3, pools=2, filters=64), "more than 60,000"),
+    (lambda: None, "expected a Keras model"),
+    (lambda: (_ for _ in ()).throw(NotImplementedError()), "not attempted yet"),
+])
+def test_sharper_grad_cam_design_rejects_wrong_answers(answer, message):
+    from helpers.exercises import check_sharper_grad_cam_cnn
+
+    with pytest.raises(AssertionError, match=message):
+        check_sharper_grad_cam_cnn(answer)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from helpers.exercises.core import run_check
+from helpers.exercises.core import call_answer, fail, run_check, silenced_stderr
 
 FIRST_KERNEL_HINT = ("find the first layer that is a keras.layers.Conv2D; get_weights()[0] has the axes "
                      "(height, width, input channels, filters)")
@@ -77,3 +77,50 @@ def check_grad_cam_map(grad_cam_map: Callable, quiet: bool = False) -> None:
         expected = np.maximum(np.tensordot(block_output, weights, axes=([2], [0])), 0)
         cases.append(((block_output, gradients), expected))
     run_check("grad_cam_map", grad_cam_map, cases, tolerance=1e-6, quiet=quiet, hint=GRAD_CAM_HINT)
+
+
+DESIGN_HINT = ("each 2 x 2 pooling halves the map, so two of them leave 8 x 8 of a 32 x 32 image; more 3 x 3 "
+               "convolutions after each pooling widen the view without shrinking the map; end with "
+               "GlobalAveragePooling2D and one Dense layer so the read-out stays small")
+DESIGN_MAX_PARAMS = 60_000
+DESIGN_MIN_MAP_SIDE = 8
+DESIGN_MIN_FIELD = 18
+
+
+def check_sharper_grad_cam_cnn(sharper_grad_cam_cnn: Callable, quiet: bool = False) -> None:
+    """sharper_grad_cam_cnn() -> a Keras model 32x32x3 -> 10 with <= 60,000 parameters whose last feature map (the
+    Grad-CAM map) is at least 8 x 8 and sees a receptive field of at least 18 pixels."""
+    import keras
+
+    from helpers.visualize import receptive_field
+
+    exercise = "sharper_grad_cam_cnn"
+    with silenced_stderr():
+        model = call_answer(exercise, sharper_grad_cam_cnn, hint=DESIGN_HINT)
+        if not isinstance(model, keras.Model):
+            fail(exercise, f"wrong type: expected a Keras model, got {type(model).__name__}", DESIGN_HINT)
+        problems, report = [], []
+        if tuple(model.input_shape[1:]) != (32, 32, 3):
+            problems.append(f"the input is {tuple(model.input_shape[1:])}, not a 32 x 32 x 3 image")
+        if tuple(model.output_shape[1:]) != (10,):
+            problems.append(f"the output is {tuple(model.output_shape[1:])}, not 10 class scores")
+        params = model.count_params()
+        report.append(f"{params:,} parameters")
+        if params > DESIGN_MAX_PARAMS:
+            problems.append(f"{params:,} parameters, more than {DESIGN_MAX_PARAMS:,}")
+        feature_maps = [layer for layer in model.layers if len(layer.output.shape) == 4]
+        if not feature_maps:
+            fail(exercise, "the model has no layer with a feature-map output (height, width, channels)", DESIGN_HINT)
+        last = feature_maps[-1]
+        side = min(int(last.output.shape[1]), int(last.output.shape[2]))
+        field, _ = receptive_field(model, last.name)
+        report += [f"Grad-CAM map {int(last.output.shape[1])} x {int(last.output.shape[2])}",
+                   f"receptive field {field} px"]
+        if side < DESIGN_MIN_MAP_SIDE:
+            problems.append(f"the last feature map is {side} pixels on a side, smaller than {DESIGN_MIN_MAP_SIDE}")
+        if field < DESIGN_MIN_FIELD:
+            problems.append(f"its units see {field} x {field} pixels, fewer than {DESIGN_MIN_FIELD}")
+    if problems:
+        fail(exercise, "; ".join(problems) + f" (your model: {', '.join(report)})", DESIGN_HINT)
+    if not quiet:
+        print(f"✅ {exercise}: correct - {', '.join(report)}")
