@@ -115,6 +115,8 @@ def run_notebook(notebook: Path, executed_dir: Path, machine_info: dict) -> floa
     os.environ.update({"COURSE_PROFILE": PROFILE, "COURSE_RECORD_RESULTS": "1",
                        "COURSE_RESULTS_DIR": str(results_dir())})  # the kernel inherits these
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # Models the reference chapters save for each other (chapters 4 and 5 for 6) stay apart from the quick runs'.
+    os.environ.setdefault("COURSE_ARTIFACTS_DIR", str(COURSE_ROOT / "artifacts" / "reference"))
     contents = nbformat.read(notebook, as_version=4)
     client = NotebookClient(contents, timeout=CELL_TIMEOUT_S, kernel_name="python3",
                             resources={"metadata": {"path": str(notebook.parent)}})
