@@ -6,11 +6,10 @@ Every reference answer is computed here, independently of the notebook.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
-from helpers.exercises.core import NOT_ATTEMPTED, run_check
+from helpers.exercises.core import NOT_ATTEMPTED, call_answer, fail, run_check
 
 ONE_HOT_HINT = ("make an all-zero integer array with one row per label and one column per category, then put a "
                 "single 1 in each row, in the column where that row's label sits in `categories`.")
@@ -26,25 +25,6 @@ SPLIT_HINT = ("handle one class at a time: shuffle that class's indices with the
 #: The pixel of the "predict, then run" exercise: (row, column, channel) of a 32 x 32 x 3 image.
 FLAT_INDEX_IMAGE_SHAPE = (32, 32, 3)
 FLAT_INDEX_PIXEL = (3, 10, 2)
-
-
-def _fail(exercise: str, problem: str, hint: str) -> None:
-    """Raise the same AssertionError as :func:`run_check` for a problem found by a check of its own."""
-    mark = "⏳" if problem == NOT_ATTEMPTED else "❌"
-    message = f"{mark} {exercise}: {problem}"
-    if hint and problem != NOT_ATTEMPTED:
-        message += f"\nHint: {hint}"
-    raise AssertionError(message) from None
-
-
-def _call(exercise: str, function: Callable, hint: str, *args: Any) -> Any:
-    """The learner's function's answer, or the AssertionError saying it is not attempted or failed."""
-    try:
-        return function(*args)
-    except NotImplementedError:
-        _fail(exercise, NOT_ATTEMPTED, hint)
-    except Exception as error:  # the learner's code failed: say how, without a traceback
-        _fail(exercise, f"your function raised {type(error).__name__}: {error}", hint)
 
 
 def check_one_hot(one_hot: Callable, quiet: bool = False) -> None:
@@ -78,14 +58,14 @@ def check_accuracy_from_one_hot(accuracy: Callable, quiet: bool = False) -> None
 def check_predicted_flat_index(predicted_flat_index: Callable, quiet: bool = False) -> None:
     """predicted_flat_index() -> the position of FLAT_INDEX_PIXEL in image.reshape(-1); then shows the real one."""
     exercise = "predicted_flat_index"
-    answer = _call(exercise, predicted_flat_index, FLAT_INDEX_HINT)
+    answer = call_answer(exercise, predicted_flat_index, hint=FLAT_INDEX_HINT)
     # The real position, found by flattening an image whose every value is its own position.
     positions = np.arange(int(np.prod(FLAT_INDEX_IMAGE_SHAPE))).reshape(FLAT_INDEX_IMAGE_SHAPE)
     real = int(positions[FLAT_INDEX_PIXEL])
     if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
-        _fail(exercise, f"wrong type: expected a whole number (int), got {type(answer).__name__}", FLAT_INDEX_HINT)
+        fail(exercise, f"wrong type: expected a whole number (int), got {type(answer).__name__}", FLAT_INDEX_HINT)
     if int(answer) != real:
-        _fail(exercise, f"you predicted {int(answer)}; flattening puts (row, column, channel) "
+        fail(exercise, f"you predicted {int(answer)}; flattening puts (row, column, channel) "
                         f"{FLAT_INDEX_PIXEL} somewhere else", FLAT_INDEX_HINT)
     if not quiet:
         print(f"✅ {exercise}: correct - image.reshape(-1)[{real}] is image[{', '.join(map(str, FLAT_INDEX_PIXEL))}]")
@@ -133,6 +113,6 @@ def check_stratified_split(split: Callable, quiet: bool = False) -> None:
         except Exception as error:  # the learner's code failed: say how, without a traceback
             problem = f"your function raised {type(error).__name__}: {error}"
         if problem:
-            _fail(exercise, problem, SPLIT_HINT)
+            fail(exercise, problem, SPLIT_HINT)
     if not quiet:
         print(f"✅ {exercise}: correct")

@@ -6,11 +6,10 @@ Every reference answer is computed here, independently of the notebook.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
-from helpers.exercises.core import NOT_ATTEMPTED, run_check
+from helpers.exercises.core import call_answer, fail, is_whole_number, run_check
 
 COUNT_HINT = ("a Dense layer reading `inputs` values with `units` neurons has one weight per (input, neuron) pair "
               "plus one bias per neuron; add the layers between consecutive sizes.")
@@ -33,29 +32,6 @@ STEPS_EXAMPLES, STEPS_BATCH_SIZE, STEPS_EPOCHS = 1_000, 64, 5
 DESIGN_MAX_PARAMS = 50_000
 DESIGN_MIN_HIDDEN_LAYERS = 2
 DESIGN_MIN_UNITS = 16
-
-
-def _fail(exercise: str, problem: str, hint: str) -> None:
-    """Raise the same AssertionError as :func:`run_check` for a problem found by a check of its own."""
-    mark = "⏳" if problem == NOT_ATTEMPTED else "❌"
-    message = f"{mark} {exercise}: {problem}"
-    if hint and problem != NOT_ATTEMPTED:
-        message += f"\nHint: {hint}"
-    raise AssertionError(message) from None
-
-
-def _call(exercise: str, function: Callable, hint: str) -> Any:
-    """The learner's function's answer, or the AssertionError saying it is not attempted or failed."""
-    try:
-        return function()
-    except NotImplementedError:
-        _fail(exercise, NOT_ATTEMPTED, hint)
-    except Exception as error:  # the learner's code failed: say how, without a traceback
-        _fail(exercise, f"your function raised {type(error).__name__}: {error}", hint)
-
-
-def _is_whole(value: Any) -> bool:
-    return not isinstance(value, bool) and isinstance(value, (int, np.integer))
 
 
 def _dense_total(layer_sizes: list[int]) -> int:
@@ -90,15 +66,15 @@ def check_cross_entropy(cross_entropy: Callable, quiet: bool = False) -> None:
 def check_predicted_training_steps(predicted_training_steps: Callable, quiet: bool = False) -> None:
     """predicted_training_steps() -> (steps per epoch, steps in all epochs); then shows the real counts."""
     exercise = "predicted_training_steps"
-    answer = _call(exercise, predicted_training_steps, STEPS_HINT)
+    answer = call_answer(exercise, predicted_training_steps, hint=STEPS_HINT)
     # Count the batches one epoch really has: the start index of every batch.
     batch_sizes = [len(range(start, min(start + STEPS_BATCH_SIZE, STEPS_EXAMPLES)))
                    for start in range(0, STEPS_EXAMPLES, STEPS_BATCH_SIZE)]
     real = (len(batch_sizes), len(batch_sizes) * STEPS_EPOCHS)
-    if not (isinstance(answer, tuple) and len(answer) == 2 and all(_is_whole(a) for a in answer)):
-        _fail(exercise, f"wrong type: expected a tuple of two whole numbers, got {answer!r}", STEPS_HINT)
+    if not (isinstance(answer, tuple) and len(answer) == 2 and all(is_whole_number(a) for a in answer)):
+        fail(exercise, f"wrong type: expected a tuple of two whole numbers, got {answer!r}", STEPS_HINT)
     if tuple(int(a) for a in answer) != real:
-        _fail(exercise, f"you predicted {tuple(int(a) for a in answer)} steps (per epoch, in total); that is not "
+        fail(exercise, f"you predicted {tuple(int(a) for a in answer)} steps (per epoch, in total); that is not "
                         f"what training on {STEPS_EXAMPLES:,} examples in batches of {STEPS_BATCH_SIZE} for "
                         f"{STEPS_EPOCHS} epochs does", STEPS_HINT)
     if not quiet:
@@ -109,24 +85,24 @@ def check_predicted_training_steps(predicted_training_steps: Callable, quiet: bo
 def check_small_mlp_design(design_small_mlp: Callable, quiet: bool = False) -> None:
     """design_small_mlp() -> layer sizes [784, h1, ..., 10] within the parameter budget; checked by counting."""
     exercise = "design_small_mlp"
-    sizes = _call(exercise, design_small_mlp, DESIGN_HINT)
-    if not isinstance(sizes, (list, tuple)) or not all(_is_whole(s) for s in sizes):
-        _fail(exercise, f"wrong type: expected a list of whole numbers such as [784, ..., 10], got {sizes!r}",
+    sizes = call_answer(exercise, design_small_mlp, hint=DESIGN_HINT)
+    if not isinstance(sizes, (list, tuple)) or not all(is_whole_number(s) for s in sizes):
+        fail(exercise, f"wrong type: expected a list of whole numbers such as [784, ..., 10], got {sizes!r}",
               DESIGN_HINT)
     sizes = [int(s) for s in sizes]
     if len(sizes) < 2 or sizes[0] != 784 or sizes[-1] != 10:
-        _fail(exercise, f"the list must start with the 784 inputs and end with the 10 outputs, got {sizes}",
+        fail(exercise, f"the list must start with the 784 inputs and end with the 10 outputs, got {sizes}",
               DESIGN_HINT)
     hidden = sizes[1:-1]
     if len(hidden) < DESIGN_MIN_HIDDEN_LAYERS:
-        _fail(exercise, f"{len(hidden)} hidden layer(s); at least {DESIGN_MIN_HIDDEN_LAYERS} are required",
+        fail(exercise, f"{len(hidden)} hidden layer(s); at least {DESIGN_MIN_HIDDEN_LAYERS} are required",
               DESIGN_HINT)
     if min(hidden) < DESIGN_MIN_UNITS:
-        _fail(exercise, f"a hidden layer has {min(hidden)} units; each needs at least {DESIGN_MIN_UNITS}",
+        fail(exercise, f"a hidden layer has {min(hidden)} units; each needs at least {DESIGN_MIN_UNITS}",
               DESIGN_HINT)
     total = _dense_total(sizes)
     if total > DESIGN_MAX_PARAMS:
-        _fail(exercise, f"{sizes} has {total:,} parameters, more than the {DESIGN_MAX_PARAMS:,} allowed",
+        fail(exercise, f"{sizes} has {total:,} parameters, more than the {DESIGN_MAX_PARAMS:,} allowed",
               DESIGN_HINT)
     if not quiet:
         print(f"✅ {exercise}: correct - {sizes} has {total:,} parameters (limit {DESIGN_MAX_PARAMS:,})")
@@ -147,21 +123,21 @@ def check_digit_classifier(build_digit_classifier: Callable, quiet: bool = False
     import keras  # here, not at import time: the other checks need no TensorFlow
 
     exercise = "build_digit_classifier"
-    model = _call(exercise, build_digit_classifier, DIAGNOSE_HINT)
+    model = call_answer(exercise, build_digit_classifier, hint=DIAGNOSE_HINT)
     if not isinstance(model, keras.Model):
-        _fail(exercise, f"wrong type: expected a Keras model, got {type(model).__name__}", DIAGNOSE_HINT)
+        fail(exercise, f"wrong type: expected a Keras model, got {type(model).__name__}", DIAGNOSE_HINT)
     if model.loss is None:
-        _fail(exercise, "the model is not compiled: call model.compile(...) before returning it", DIAGNOSE_HINT)
+        fail(exercise, "the model is not compiled: call model.compile(...) before returning it", DIAGNOSE_HINT)
     rng = np.random.default_rng(0)
     images = rng.random((16, 28, 28)).astype("float32")
     labels = np.arange(16) % 10
     try:
         outputs = np.asarray(model(images, training=False), dtype=np.float64)
     except Exception as error:  # wrong input shape, for example
-        _fail(exercise, f"the model could not read a batch of (28, 28) images: {type(error).__name__}: {error}",
+        fail(exercise, f"the model could not read a batch of (28, 28) images: {type(error).__name__}: {error}",
               DIAGNOSE_HINT)
     if outputs.shape != (16, 10):
-        _fail(exercise, f"wrong shape: expected 10 outputs per image, got outputs of shape {outputs.shape[1:]}",
+        fail(exercise, f"wrong shape: expected 10 outputs per image, got outputs of shape {outputs.shape[1:]}",
               DIAGNOSE_HINT)
     are_probabilities = bool((outputs >= 0).all() and np.allclose(outputs.sum(axis=1), 1, atol=1e-5))
     probabilities = outputs if are_probabilities else _softmax_rows(outputs)
@@ -170,11 +146,11 @@ def check_digit_classifier(build_digit_classifier: Callable, quiet: bool = False
         loss = keras.losses.get(model.loss) if isinstance(model.loss, str) else model.loss
         got = float(np.mean(np.asarray(loss(labels, outputs))))
     except Exception as error:  # e.g. a loss that wants one-hot labels
-        _fail(exercise, f"the compiled loss fails on integer labels 0-9: {type(error).__name__}: {error}",
+        fail(exercise, f"the compiled loss fails on integer labels 0-9: {type(error).__name__}: {error}",
               DIAGNOSE_HINT)
     if not np.isfinite(got) or abs(got - expected) > 1e-4:
         kind = "probabilities" if are_probabilities else "raw scores (logits)"
-        _fail(exercise, f"the model outputs {kind}, whose cross-entropy on a test batch is {expected:.4f}, but "
+        fail(exercise, f"the model outputs {kind}, whose cross-entropy on a test batch is {expected:.4f}, but "
                         f"the compiled loss reports {got:.4f}", DIAGNOSE_HINT)
     if not quiet:
         print(f"✅ {exercise}: correct - the loss matches the model's own probabilities ({got:.4f} on a test batch)")

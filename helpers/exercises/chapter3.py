@@ -6,11 +6,10 @@ Every reference answer is computed here, independently of the notebook and of ``
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
-from helpers.exercises.core import NOT_ATTEMPTED, run_check
+from helpers.exercises.core import call_answer, fail, is_whole_number, run_check
 
 CONV2D_HINT = ("the output has (H - KH + 1) x (W - KW + 1) pixels; output[row, col] is the sum of "
                "image[row:row + KH, col:col + KW] * kernel - check which index moves down and which moves across, "
@@ -43,29 +42,6 @@ def _reference_conv(image: np.ndarray, kernel: np.ndarray, stride: int = 1) -> n
     kh, kw = kernel.shape
     windows = np.lib.stride_tricks.sliding_window_view(image.astype(float), (kh, kw))[::stride, ::stride]
     return np.einsum("ijkl,kl->ij", windows, kernel)
-
-
-def _fail(exercise: str, problem: str, hint: str) -> None:
-    """Raise the same AssertionError as :func:`run_check` for a problem found by a check of its own."""
-    mark = "⏳" if problem == NOT_ATTEMPTED else "❌"
-    message = f"{mark} {exercise}: {problem}"
-    if hint and problem != NOT_ATTEMPTED:
-        message += f"\nHint: {hint}"
-    raise AssertionError(message) from None
-
-
-def _call(exercise: str, function: Callable, hint: str) -> Any:
-    """The learner's function's answer, or the AssertionError saying it is not attempted or failed."""
-    try:
-        return function()
-    except NotImplementedError:
-        _fail(exercise, NOT_ATTEMPTED, hint)
-    except Exception as error:  # the learner's code failed: say how, without a traceback
-        _fail(exercise, f"your function raised {type(error).__name__}: {error}", hint)
-
-
-def _is_whole_number(value: Any) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 def check_conv2d_valid(conv2d_valid: Callable, quiet: bool = False) -> None:
@@ -114,7 +90,7 @@ def check_predicted_stack(predicted_stack: Callable, quiet: bool = False) -> Non
     import keras  # here, so that importing the checks stays fast
 
     exercise = "predicted_stack"
-    answer = _call(exercise, predicted_stack, PREDICT_HINT)
+    answer = call_answer(exercise, predicted_stack, hint=PREDICT_HINT)
     expected = predict_stack_answer()
     layers = [keras.Input((PREDICT_INPUT_SIZE, PREDICT_INPUT_SIZE, 1))]
     for name, kernel, stride in PREDICT_STACK:
@@ -123,13 +99,13 @@ def check_predicted_stack(predicted_stack: Callable, quiet: bool = False) -> Non
     keras_height = keras.Sequential(layers).output_shape[1]
     if keras_height != expected[0]:  # the check's own formula disagrees with Keras: a bug here, not the learner's
         raise RuntimeError(f"check_predicted_stack: expected height {expected[0]} but Keras gives {keras_height}")
-    if not isinstance(answer, tuple) or len(answer) != 2 or not all(_is_whole_number(v) for v in answer):
-        _fail(exercise, f"return a tuple of two whole numbers (output height, receptive field), got {answer!r}",
+    if not isinstance(answer, tuple) or len(answer) != 2 or not all(is_whole_number(v) for v in answer):
+        fail(exercise, f"return a tuple of two whole numbers (output height, receptive field), got {answer!r}",
               PREDICT_HINT)
     wrong = [f"{name} {got}" for name, got, want in zip(("output height", "receptive field"), answer, expected)
              if got != want]
     if wrong:
-        _fail(exercise, f"your predicted {' and '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} not right",
+        fail(exercise, f"your predicted {' and '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} not right",
               PREDICT_HINT)
     if not quiet:
         print(f"✅ {exercise}: correct - Keras builds the stack with a {keras_height}x{keras_height} output, and each "
@@ -153,25 +129,25 @@ def check_design_stack(design_stack: Callable, quiet: bool = False) -> None:
     the product of the strides at most DESIGN_MAX_TOTAL_STRIDE.
     """
     exercise = "design_stack"
-    layers = _call(exercise, design_stack, DESIGN_HINT)
+    layers = call_answer(exercise, design_stack, hint=DESIGN_HINT)
     if not isinstance(layers, (list, tuple)) or not layers:
-        _fail(exercise, f"return a non-empty list of layers such as [(3, 1), (3, 2, 2)], got {layers!r}", DESIGN_HINT)
+        fail(exercise, f"return a non-empty list of layers such as [(3, 1), (3, 2, 2)], got {layers!r}", DESIGN_HINT)
     for index, layer in enumerate(layers):
         if (not isinstance(layer, (tuple, list)) or len(layer) not in (2, 3)
-                or not all(_is_whole_number(v) and v >= 1 for v in layer)):
-            _fail(exercise, f"layer {index} must be (kernel, stride) or (kernel, stride, dilation) with whole "
+                or not all(is_whole_number(v) and v >= 1 for v in layer)):
+            fail(exercise, f"layer {index} must be (kernel, stride) or (kernel, stride, dilation) with whole "
                             f"numbers >= 1, got {layer!r}", DESIGN_HINT)
         if layer[0] > DESIGN_MAX_KERNEL:
-            _fail(exercise, f"layer {index} has a {layer[0]}x{layer[0]} kernel; at most "
+            fail(exercise, f"layer {index} has a {layer[0]}x{layer[0]} kernel; at most "
                             f"{DESIGN_MAX_KERNEL}x{DESIGN_MAX_KERNEL} is allowed", DESIGN_HINT)
     if len(layers) > DESIGN_MAX_LAYERS:
-        _fail(exercise, f"{len(layers)} layers; at most {DESIGN_MAX_LAYERS} are allowed", DESIGN_HINT)
+        fail(exercise, f"{len(layers)} layers; at most {DESIGN_MAX_LAYERS} are allowed", DESIGN_HINT)
     field, total_stride = design_receptive_field(layers)
     if total_stride > DESIGN_MAX_TOTAL_STRIDE:
-        _fail(exercise, f"the strides multiply to {total_stride}; at most {DESIGN_MAX_TOTAL_STRIDE} is allowed "
+        fail(exercise, f"the strides multiply to {total_stride}; at most {DESIGN_MAX_TOTAL_STRIDE} is allowed "
                         "(the output must keep at least half the input's resolution)", DESIGN_HINT)
     if field < DESIGN_MIN_FIELD:
-        _fail(exercise, f"the receptive field is {field}x{field}; it must be at least "
+        fail(exercise, f"the receptive field is {field}x{field}; it must be at least "
                         f"{DESIGN_MIN_FIELD}x{DESIGN_MIN_FIELD}", DESIGN_HINT)
     if not quiet:
         print(f"✅ {exercise}: correct - {len(layers)} layers, total stride {total_stride}, receptive field "

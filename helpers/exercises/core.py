@@ -167,6 +167,11 @@ def silenced_stderr() -> Iterator[None]:
             os.close(saved_fd)
 
 
+def is_whole_number(value: Any) -> bool:
+    """An int or NumPy integer, not a bool: what a count or an index answer must be."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
 def fail(exercise: str, problem: str, hint: str = "") -> NoReturn:
     """Raise the check's ``AssertionError``: the exercise, what is wrong and, unless not attempted, the hint."""
     mark = "⏳" if problem == NOT_ATTEMPTED else "❌"
