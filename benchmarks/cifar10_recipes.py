@@ -50,6 +50,7 @@ class Recipe:
 
 
 RECIPES = {recipe.name: recipe for recipe in [
+    Recipe("w12-b256", 12, 256),
     Recipe("w16-b128", 16, 128, peak_learning_rate=0.1),
     Recipe("w16-b256", 16, 256),
     Recipe("w16-b512", 16, 512, peak_learning_rate=0.4),

@@ -134,16 +134,39 @@ def receptive_field(model, layer_name: str) -> tuple[int, int]:
     raise ValueError(f"The model {model.name!r} has no layer {layer_name!r}.")
 
 
+def inner_border(map_side: int) -> int:
+    """How many units on each side of a feature map of side ``map_side`` count as its border: max(1, side // 8).
+
+    Near the border a unit's receptive field reaches into the zero padding, so activation maximisation averages
+    only the inner region of a map, and the top activating patches are searched there too.
+    """
+    border = max(1, int(map_side) // 8)
+    if 2 * border >= int(map_side):
+        raise ValueError(f"A feature map of side {map_side} has no inner region (border {border} on each side).")
+    return border
+
+
+def inner_region(maps):
+    """``maps[:, b:-b, b:-b]``: the inner region of a batch of feature maps (N, H, W, ...), b = inner_border(H).
+
+    Works on NumPy arrays and on TensorFlow tensors alike (inside a ``GradientTape`` too).
+    """
+    border = inner_border(maps.shape[1])
+    return maps[:, border:-border, border:-border]
+
+
 def top_activating_patches(activations: np.ndarray, images: np.ndarray, filter_index: int, count: int,
                            field: int, jump: int) -> tuple[list[np.ndarray], list[float]]:
     """The ``count`` image patches whose unit of filter ``filter_index`` responds most, with their activations.
 
-    activations: (N, H, W, F), one layer's output for ``images`` (N, height, width, channels). Each unit's
-    patch is the ``field`` x ``field`` square of the input centred on it (receptive_field gives field and
-    jump); patches reaching over the border are padded with grey. At most one patch per image, so the
-    ``count`` patches come from ``count`` different images.
+    activations: (N, H, W, F), one layer's output for ``images`` (N, height, width, channels). Only units of the
+    inner region (``inner_region``, the units the activation-maximisation objective averages) are searched, so a
+    patch is not mostly padding. Each unit's patch is the ``field`` x ``field`` square of the input centred on it
+    (receptive_field gives field and jump); patches reaching over the image border are padded with grey. At most
+    one patch per image, so the ``count`` patches come from ``count`` different images.
     """
-    responses = activations[..., filter_index]
+    border = inner_border(activations.shape[1])
+    responses = inner_region(activations[..., filter_index])
     best_per_image = responses.reshape(len(responses), -1).max(axis=1)
     chosen = np.argsort(best_per_image)[::-1][:count]
     half = field // 2
@@ -151,6 +174,7 @@ def top_activating_patches(activations: np.ndarray, images: np.ndarray, filter_i
     patches, values = [], []
     for index in chosen:
         row, col = np.unravel_index(responses[index].argmax(), responses[index].shape)
+        row, col = row + border, col + border                   # back to the full map's coordinates
         centre_row, centre_col = int(row * jump + jump // 2), int(col * jump + jump // 2)
         patches.append(padded[index, centre_row:centre_row + 2 * half + 1, centre_col:centre_col + 2 * half + 1])
         values.append(float(best_per_image[index]))

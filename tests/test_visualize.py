@@ -12,11 +12,13 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from helpers import conv_ops, set_seed
 from helpers.architectures import fashion_cnn, resnet9
 from helpers.visualize import (conv_layers, draw_grad_cam_pipeline, draw_residual_block, feature_maps,
-                               plot_feature_maps, plot_kernels, receptive_field, top_activating_patches)
+                               inner_border, inner_region, plot_feature_maps, plot_kernels, receptive_field,
+                               top_activating_patches)
 
 
 @pytest.fixture(autouse=True)
@@ -90,15 +92,37 @@ def test_receptive_field_of_resnet9_layers():
 
 
 def test_top_activating_patches_come_from_the_strongest_units():
-    images = np.random.default_rng(4).random((5, 8, 8, 3))
-    activations = np.zeros((5, 4, 4, 2))
-    activations[2, 1, 3, 1] = 9.0  # image 2, unit (1, 3): centre pixel (3, 7) with jump 2
-    activations[4, 0, 0, 1] = 5.0
-    patches, values = top_activating_patches(activations, images, filter_index=1, count=2, field=3, jump=2)
+    images = np.random.default_rng(4).random((5, 16, 16, 3))
+    activations = np.zeros((5, 8, 8, 2))  # border 1: the inner units are rows and columns 1-6
+    activations[2, 1, 6, 1] = 9.0  # image 2, unit (1, 6): centre pixel (3, 13) with jump 2
+    activations[4, 3, 3, 1] = 5.0
+    patches, values = top_activating_patches(activations, images, filter_index=1, count=2, field=7, jump=2)
     assert values == [9.0, 5.0]
-    assert all(patch.shape == (3, 3, 3) for patch in patches)
-    np.testing.assert_allclose(patches[0][:, :2], images[2, 2:5, 6:8])  # the right column is padding
-    np.testing.assert_allclose(patches[0][:, 2], 0.5)
+    assert all(patch.shape == (7, 7, 3) for patch in patches)
+    np.testing.assert_allclose(patches[0][:, :6], images[2, 0:7, 10:16])  # the right column is padding
+    np.testing.assert_allclose(patches[0][:, 6], 0.5)
+    np.testing.assert_allclose(patches[1], images[4, 4:11, 4:11])
+
+
+def test_top_activating_patches_search_the_inner_region_of_the_ascent_objective():
+    images = np.random.default_rng(5).random((3, 16, 16, 3))
+    activations = np.zeros((3, 8, 8, 1))
+    activations[0, 0, 0, 0] = 100.0  # border units: mostly padding, left out as in the ascent objective
+    activations[1, 7, 4, 0] = 50.0
+    activations[2, 2, 5, 0] = 3.0  # the strongest inner unit
+    patches, values = top_activating_patches(activations, images, filter_index=0, count=1, field=3, jump=2)
+    assert values == [3.0]
+    np.testing.assert_allclose(patches[0], images[2, 4:7, 10:13])
+    assert inner_region(activations).max() == 3.0  # the same units as the objective's inner region
+
+
+def test_inner_region_leaves_out_one_eighth_of_each_side():
+    assert [inner_border(side) for side in (4, 8, 16, 32)] == [1, 1, 2, 4]
+    maps = np.arange(2 * 16 * 16).reshape(2, 16, 16)
+    np.testing.assert_array_equal(inner_region(maps), maps[:, 2:14, 2:14])
+    assert tuple(inner_region(tf.zeros((1, 32, 32, 5))).shape) == (1, 24, 24, 5)  # a tensor in a GradientTape too
+    with pytest.raises(ValueError, match="no inner region"):
+        inner_border(2)
 
 
 def test_diagrams_are_drawn():
