@@ -3,7 +3,8 @@
 Choose one with the environment variable ``COURSE_PROFILE``:
 
 * ``quick``    - for CI and a first look: small subsets, 1-3 epochs; the whole test suite runs in minutes.
-* ``standard`` - the default for learners: each notebook finishes within about 15 minutes on a laptop CPU.
+* ``standard`` - the default for learners: each notebook finishes within about 15 minutes on a laptop CPU
+  (chapter 5, the project, within about 20).
 * ``full``     - the book-scale runs, meant for a GPU.
 
 A size of ``None`` means "everything available".
@@ -120,7 +121,7 @@ PROFILES: dict[str, Profile] = {
     ),
     "standard": Profile(
         name="standard",
-        description="the learner's default: each notebook runs within about 15 minutes on a laptop CPU",
+        description="the learner's default: each notebook runs within about 15 minutes on a laptop CPU (chapter 5: 20)",
         stats_sample_size=None,
         mnist_train_size=None,
         mnist_test_size=None,
