@@ -12,7 +12,8 @@ import sys
 
 import nbformat
 
-TF_LOG_LINE = re.compile(r"^(WARNING: All log messages before absl::InitializeLog\(\).*|[IWEF]\d{4} [\d:.]+\s+\d+ \S+:\d+\] .*)$")
+TF_LOG_LINE = re.compile(r"^(WARNING: All log messages before absl::InitializeLog\(\).*|[IWEF]\d{4} [\d:.]+\s+\d+ \S+:\d+\] .*"
+                         r"|To enable the following instructions: .* rebuild TensorFlow with the appropriate compiler flags\.)$")
 
 
 def clean(path: str) -> None:
