@@ -66,7 +66,7 @@ def check_predicted_flat_index(predicted_flat_index: Callable, quiet: bool = Fal
         fail(exercise, f"wrong type: expected a whole number (int), got {type(answer).__name__}", FLAT_INDEX_HINT)
     if int(answer) != real:
         fail(exercise, f"you predicted {int(answer)}; flattening puts (row, column, channel) "
-                        f"{FLAT_INDEX_PIXEL} somewhere else", FLAT_INDEX_HINT)
+                       f"{FLAT_INDEX_PIXEL} somewhere else", FLAT_INDEX_HINT)
     if not quiet:
         print(f"✅ {exercise}: correct - image.reshape(-1)[{real}] is image[{', '.join(map(str, FLAT_INDEX_PIXEL))}]")
 

@@ -75,8 +75,8 @@ def check_predicted_training_steps(predicted_training_steps: Callable, quiet: bo
         fail(exercise, f"wrong type: expected a tuple of two whole numbers, got {answer!r}", STEPS_HINT)
     if tuple(int(a) for a in answer) != real:
         fail(exercise, f"you predicted {tuple(int(a) for a in answer)} steps (per epoch, in total); that is not "
-                        f"what training on {STEPS_EXAMPLES:,} examples in batches of {STEPS_BATCH_SIZE} for "
-                        f"{STEPS_EPOCHS} epochs does", STEPS_HINT)
+                       f"what training on {STEPS_EXAMPLES:,} examples in batches of {STEPS_BATCH_SIZE} for "
+                       f"{STEPS_EPOCHS} epochs does", STEPS_HINT)
     if not quiet:
         print(f"✅ {exercise}: correct - {real[0]} steps per epoch (the last batch has {batch_sizes[-1]} "
               f"examples), {real[1]} in {STEPS_EPOCHS} epochs")
@@ -88,22 +88,22 @@ def check_small_mlp_design(design_small_mlp: Callable, quiet: bool = False) -> N
     sizes = call_answer(exercise, design_small_mlp, hint=DESIGN_HINT)
     if not isinstance(sizes, (list, tuple)) or not all(is_whole_number(s) for s in sizes):
         fail(exercise, f"wrong type: expected a list of whole numbers such as [784, ..., 10], got {sizes!r}",
-              DESIGN_HINT)
+             DESIGN_HINT)
     sizes = [int(s) for s in sizes]
     if len(sizes) < 2 or sizes[0] != 784 or sizes[-1] != 10:
         fail(exercise, f"the list must start with the 784 inputs and end with the 10 outputs, got {sizes}",
-              DESIGN_HINT)
+             DESIGN_HINT)
     hidden = sizes[1:-1]
     if len(hidden) < DESIGN_MIN_HIDDEN_LAYERS:
         fail(exercise, f"{len(hidden)} hidden layer(s); at least {DESIGN_MIN_HIDDEN_LAYERS} are required",
-              DESIGN_HINT)
+             DESIGN_HINT)
     if min(hidden) < DESIGN_MIN_UNITS:
         fail(exercise, f"a hidden layer has {min(hidden)} units; each needs at least {DESIGN_MIN_UNITS}",
-              DESIGN_HINT)
+             DESIGN_HINT)
     total = _dense_total(sizes)
     if total > DESIGN_MAX_PARAMS:
         fail(exercise, f"{sizes} has {total:,} parameters, more than the {DESIGN_MAX_PARAMS:,} allowed",
-              DESIGN_HINT)
+             DESIGN_HINT)
     if not quiet:
         print(f"✅ {exercise}: correct - {sizes} has {total:,} parameters (limit {DESIGN_MAX_PARAMS:,})")
 
@@ -135,10 +135,10 @@ def check_digit_classifier(build_digit_classifier: Callable, quiet: bool = False
         outputs = np.asarray(model(images, training=False), dtype=np.float64)
     except Exception as error:  # wrong input shape, for example
         fail(exercise, f"the model could not read a batch of (28, 28) images: {type(error).__name__}: {error}",
-              DIAGNOSE_HINT)
+             DIAGNOSE_HINT)
     if outputs.shape != (16, 10):
         fail(exercise, f"wrong shape: expected 10 outputs per image, got outputs of shape {outputs.shape[1:]}",
-              DIAGNOSE_HINT)
+             DIAGNOSE_HINT)
     are_probabilities = bool((outputs >= 0).all() and np.allclose(outputs.sum(axis=1), 1, atol=1e-5))
     probabilities = outputs if are_probabilities else _softmax_rows(outputs)
     expected = float(-np.mean(np.log(probabilities[np.arange(16), labels])))
@@ -147,10 +147,10 @@ def check_digit_classifier(build_digit_classifier: Callable, quiet: bool = False
         got = float(np.mean(np.asarray(loss(labels, outputs))))
     except Exception as error:  # e.g. a loss that wants one-hot labels
         fail(exercise, f"the compiled loss fails on integer labels 0-9: {type(error).__name__}: {error}",
-              DIAGNOSE_HINT)
+             DIAGNOSE_HINT)
     if not np.isfinite(got) or abs(got - expected) > 1e-4:
         kind = "probabilities" if are_probabilities else "raw scores (logits)"
         fail(exercise, f"the model outputs {kind}, whose cross-entropy on a test batch is {expected:.4f}, but "
-                        f"the compiled loss reports {got:.4f}", DIAGNOSE_HINT)
+                       f"the compiled loss reports {got:.4f}", DIAGNOSE_HINT)
     if not quiet:
         print(f"✅ {exercise}: correct - the loss matches the model's own probabilities ({got:.4f} on a test batch)")

@@ -101,12 +101,12 @@ def check_predicted_stack(predicted_stack: Callable, quiet: bool = False) -> Non
         raise RuntimeError(f"check_predicted_stack: expected height {expected[0]} but Keras gives {keras_height}")
     if not isinstance(answer, tuple) or len(answer) != 2 or not all(is_whole_number(v) for v in answer):
         fail(exercise, f"return a tuple of two whole numbers (output height, receptive field), got {answer!r}",
-              PREDICT_HINT)
+             PREDICT_HINT)
     wrong = [f"{name} {got}" for name, got, want in zip(("output height", "receptive field"), answer, expected)
              if got != want]
     if wrong:
         fail(exercise, f"your predicted {' and '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} not right",
-              PREDICT_HINT)
+             PREDICT_HINT)
     if not quiet:
         print(f"✅ {exercise}: correct - Keras builds the stack with a {keras_height}x{keras_height} output, and each "
               f"output pixel sees a {expected[1]}x{expected[1]} window of the input")
@@ -136,19 +136,19 @@ def check_design_stack(design_stack: Callable, quiet: bool = False) -> None:
         if (not isinstance(layer, (tuple, list)) or len(layer) not in (2, 3)
                 or not all(is_whole_number(v) and v >= 1 for v in layer)):
             fail(exercise, f"layer {index} must be (kernel, stride) or (kernel, stride, dilation) with whole "
-                            f"numbers >= 1, got {layer!r}", DESIGN_HINT)
+                           f"numbers >= 1, got {layer!r}", DESIGN_HINT)
         if layer[0] > DESIGN_MAX_KERNEL:
             fail(exercise, f"layer {index} has a {layer[0]}x{layer[0]} kernel; at most "
-                            f"{DESIGN_MAX_KERNEL}x{DESIGN_MAX_KERNEL} is allowed", DESIGN_HINT)
+                           f"{DESIGN_MAX_KERNEL}x{DESIGN_MAX_KERNEL} is allowed", DESIGN_HINT)
     if len(layers) > DESIGN_MAX_LAYERS:
         fail(exercise, f"{len(layers)} layers; at most {DESIGN_MAX_LAYERS} are allowed", DESIGN_HINT)
     field, total_stride = design_receptive_field(layers)
     if total_stride > DESIGN_MAX_TOTAL_STRIDE:
         fail(exercise, f"the strides multiply to {total_stride}; at most {DESIGN_MAX_TOTAL_STRIDE} is allowed "
-                        "(the output must keep at least half the input's resolution)", DESIGN_HINT)
+                       "(the output must keep at least half the input's resolution)", DESIGN_HINT)
     if field < DESIGN_MIN_FIELD:
         fail(exercise, f"the receptive field is {field}x{field}; it must be at least "
-                        f"{DESIGN_MIN_FIELD}x{DESIGN_MIN_FIELD}", DESIGN_HINT)
+                       f"{DESIGN_MIN_FIELD}x{DESIGN_MIN_FIELD}", DESIGN_HINT)
     if not quiet:
         print(f"✅ {exercise}: correct - {len(layers)} layers, total stride {total_stride}, receptive field "
               f"{field}x{field}")
