@@ -2,8 +2,9 @@
 # is missing or a requirements file changed, and reuses it otherwise. The work is done by scripts/course.py,
 # which also runs without make (Windows): python scripts/course.py lab|test|unit|gpu|prefetch.
 #   make lab        set up (learner requirements only) and open the course in JupyterLab at its start page
-#   make test       set up with the test tools and run the whole test suite: unit tests, the learner edition,
-#                   the browser test and every notebook under nbval
+#   make test       set up with the test tools and run the whole test suite: unit tests, the nbgrader round trip,
+#                   the learner edition, the browser test and nbval's check of every notebook (each chapter is
+#                   executed once, shared by the grading tests and nbval: tests/shared_execution.py)
 #   make gpu        switch .venv to TensorFlow's CUDA build (Linux x86-64 with an NVIDIA driver)
 #   make prefetch   download every dataset the course uses into the data folder (checksums verified)
 #   make student    build the learner edition (solutions replaced by stubs) into student/

@@ -5,6 +5,10 @@ from pathlib import Path
 
 import pytest
 
+# The graded course (every chapter through nbgrader, executed once: the ``graded_course`` fixture) and
+# ``--shared-execution`` (nbval's output check on that execution, used by `make test`).
+pytest_plugins = ["tests.nbgrader_course", "tests.shared_execution"]
+
 # Kernels started by nbval inherit this environment: keep TensorFlow's C++ logging quiet.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -21,9 +25,11 @@ def pytest_configure(config):
     options = config.option
     if not hasattr(options, "nbval"):  # nbval is not installed, or switched off with -p no:nbval
         return
-    if not getattr(options, "nbmake", False) and not options.nbval_lax:
+    if getattr(options, "shared_execution", False):  # nbval compares, the grading tests' execution is the run
+        options.nbval = options.nbval_lax = False
+    elif not getattr(options, "nbmake", False) and not options.nbval_lax:
         options.nbval = True
-    if not (options.nbval or options.nbval_lax):
+    if not (options.nbval or options.nbval_lax or getattr(options, "shared_execution", False)):
         return
     if not options.nbval_kernel_name:
         options.nbval_current_env = True  # the kernel of this environment, not the one named in the notebook

@@ -28,9 +28,10 @@ SUPPORTED_PYTHONS = ((3, 11), (3, 12), (3, 13))  # TensorFlow 2.21: 3.10-3.13; N
 GPU_MARKER = ".course-gpu"  # in .venv: this environment has the GPU build of TensorFlow
 LEARNER_STAMP = ".course-installed"
 DEV_STAMP = ".course-dev-installed"
-#: nbval options of `make test` (conftest.py applies the same ones when a notebook is run without them).
-NBVAL_ARGS = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/sanitize.cfg",
-              "--nbval-cell-timeout=900"]
+#: How `make test` checks the notebooks: nbval's comparison of every cell with its committed output, on the one
+#: execution per chapter that the grading tests share (tests/shared_execution.py); conftest.py supplies nbval's
+#: options (sanitize file, timeout). `pytest notebooks/NN.ipynb` runs nbval with its own kernel instead.
+NOTEBOOK_ARGS = ["--shared-execution"]
 
 
 class SetupError(RuntimeError):
@@ -161,8 +162,8 @@ def main(argv: list[str] | None = None) -> int:
             targets = ["tests"] if args.command == "unit" else ["tests", "notebooks"]
             if any((ROOT / arg.split("::")[0]).exists() for arg in rest):
                 targets = []  # the arguments name what to run
-            nbval = [] if args.command == "unit" else NBVAL_ARGS
-            _run([python, "-m", "pytest", *targets, *nbval, *rest], env=env)
+            notebook_args = [] if args.command == "unit" else NOTEBOOK_ARGS
+            _run([python, "-m", "pytest", *targets, *notebook_args, *rest], env=env)
     except SetupError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

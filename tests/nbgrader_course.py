@@ -159,6 +159,9 @@ def selected_notebooks(items: list[pytest.Item]) -> list[Path]:
     """The chapters that the selected tests are parametrized with (e.g. ``-k 02_mlp``); all if none is singled out."""
     chosen = set()
     for item in items:
+        if getattr(item, "shared_execution_of", None):  # a notebook cell checked on the shared execution
+            chosen.add(item.shared_execution_of)
+            continue
         if "graded_course" not in getattr(item, "fixturenames", ()):
             continue
         params = getattr(getattr(item, "callspec", None), "params", {})
@@ -169,9 +172,25 @@ def selected_notebooks(items: list[pytest.Item]) -> list[Path]:
     return [notebook for notebook in INSTRUCTOR_NOTEBOOKS if notebook.stem in chosen] or INSTRUCTOR_NOTEBOOKS
 
 
+_GRADED_COURSE = pytest.StashKey[GradedCourse]()
+
+
+def graded_course_of(session: pytest.Session) -> GradedCourse:
+    """The session's graded course, built the first time a test needs it, for the chapters the session selected.
+
+    The ``graded_course`` fixture and the notebook checks of ``--shared-execution`` (tests/shared_execution.py)
+    both come here, so the chapters are executed once per session whoever asks first.
+    """
+    config = session.config
+    if _GRADED_COURSE not in config.stash:
+        folder = config._tmp_path_factory.mktemp("nbgrader_course")  # pytest's own temporary folders, kept for a look
+        config.stash[_GRADED_COURSE] = build_graded_course(folder, selected_notebooks(session.items))
+    return config.stash[_GRADED_COURSE]
+
+
 @pytest.fixture(scope="session")
-def graded_course(request, tmp_path_factory) -> GradedCourse:
-    return build_graded_course(tmp_path_factory.mktemp("nbgrader_course"), selected_notebooks(request.session.items))
+def graded_course(request) -> GradedCourse:
+    return graded_course_of(request.session)
 
 
 def build_graded_course(course: Path, notebooks: list[Path]) -> GradedCourse:

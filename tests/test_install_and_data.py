@@ -73,9 +73,10 @@ def test_dev_tools_are_the_dev_file_without_the_learner_line():
     assert not any(line.startswith(("-r", "tensorflow", "numpy")) for line in tools)
 
 
-def test_make_test_passes_nbval_explicitly_and_pyproject_does_not():
-    assert "--nbval" in course.NBVAL_ARGS and "tests/sanitize.cfg" in course.NBVAL_ARGS
-    assert "--nbval" not in (ROOT / "pyproject.toml").read_text().split("addopts")[1].splitlines()[0]
+def test_make_test_checks_the_notebooks_on_the_shared_execution_and_pyproject_names_no_runner():
+    assert course.NOTEBOOK_ARGS == ["--shared-execution"]
+    addopts = (ROOT / "pyproject.toml").read_text().split("addopts")[1].splitlines()[0]
+    assert "--nbval" not in addopts and "--shared-execution" not in addopts
 
 
 def test_every_helpers_package_is_installed():

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from nbgrader_course import INSTRUCTOR_NOTEBOOKS, STUDENTS, is_graded, run_nbgrader
 
 from helpers.exercises.core import NOT_ATTEMPTED
+from tests.nbgrader_course import INSTRUCTOR_NOTEBOOKS, STUDENTS, is_graded, run_nbgrader
 
 ASSIGNMENTS = [notebook.stem for notebook in INSTRUCTOR_NOTEBOOKS]
 
