@@ -8,7 +8,13 @@ chapter runs ONCE, in one kernel: the blank submission top to bottom, exactly as
 solved submission's cells from the first one that differs (the exercises) in the same kernel. nbgrader's
 ``autograde`` then grades both executed submissions with its own execution step switched off (everything else -
 restoring the locked test cells, scoring, the gradebook - is nbgrader's), and nbgrader's ``Validator`` checks
-them the same way. tests/test_nbgrader.py and tests/test_student_edition.py read the results.
+them the same way. tests/test_nbgrader.py and tests/test_student_edition.py read the results, and `make test`
+checks every cell's output of the same run against the committed notebook (tests/shared_execution.py).
+
+Each chapter runs with an empty artifacts folder of its own (``COURSE_ARTIFACTS_DIR``), as if it were the first
+one a learner opened: chapter 6 then trains stand-ins for the models of chapters 4 and 5, which is the case a
+learner who skipped them, or an autograde of chapter 6 alone, meets. (The committed chapter 6 and `make reference`
+run it with the real models.)
 """
 
 from __future__ import annotations
@@ -95,6 +101,10 @@ class GradedCourse:
     def source(self, assignment: str) -> Path:
         """The instructor notebook as copied into the course (the repository's may change while tests run)."""
         return self.course / "source" / assignment / f"{assignment}.ipynb"
+
+    def artifacts(self, assignment: str) -> Path:
+        """The chapter's own artifacts folder (saved models, checkpoints): empty when its execution began."""
+        return self.course / "artifacts" / assignment
 
     def released(self, assignment: str) -> Path:
         return self.course / "release" / assignment / f"{assignment}.ipynb"
@@ -209,9 +219,9 @@ def build_graded_course(course: Path, notebooks: list[Path]) -> GradedCourse:
         patch.setenv("COURSE_PROFILE", "quick")
         patch.setenv("TF_CPP_MIN_LOG_LEVEL", "2")
         patch.setenv("NBGRADER_EXECUTION", "autograde")
-        patch.setenv("COURSE_ARTIFACTS_DIR", str(course / "artifacts"))  # keep the instructor run's models apart
         for notebook in notebooks:
             assignment = notebook.stem
+            patch.setenv("COURSE_ARTIFACTS_DIR", str(graded.artifacts(assignment)))  # empty, the chapter's own
             blank = nbformat.read(graded.released(assignment), as_version=4)
             solved = solved_submission(blank, nbformat.read(graded.source(assignment), as_version=4))
             start = time.perf_counter()
@@ -224,6 +234,14 @@ def build_graded_course(course: Path, notebooks: list[Path]) -> GradedCourse:
                 target.parent.mkdir(parents=True)
                 nbformat.write(submission, target)
     graded.autograde_log = run_nbgrader(course, "autograde", "*", "--force").stderr
-    print("\nshared executions, s (of which solved cells): "
-          + ", ".join(f"{k} {v:.0f} ({graded.solved_seconds[k]:.0f})" for k, v in graded.seconds.items()))
     return graded
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """How long each chapter's single execution took, at the end of the test report (CI's log keeps it)."""
+    if _GRADED_COURSE in config.stash:
+        graded = config.stash[_GRADED_COURSE]
+        terminalreporter.write_sep("-", "chapters executed once for grading and nbval")
+        for assignment, seconds in graded.seconds.items():
+            terminalreporter.write_line(f"{assignment}: {seconds:.0f} s (of which the solved exercises "
+                                        f"{graded.solved_seconds[assignment]:.0f} s)")

@@ -1,18 +1,20 @@
-"""Chapter 6 must pass nbval even when chapters 4 and 5 never ran: it then trains stand-ins itself."""
+"""Chapter 6 must run, and pass nbval, even when chapters 4 and 5 never ran: it then trains stand-ins itself.
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+The graded course executes every chapter in an empty artifacts folder of its own (tests/nbgrader_course.py), so
+its chapter 6 run is that case; `make test` compares that run's outputs with the committed ones
+(tests/shared_execution.py), and this test checks that it really was the stand-in path.
+"""
 
-ROOT = Path(__file__).resolve().parents[1]
+CHAPTER = "06_visualizing_kernels"
 
 
-def test_chapter6_passes_nbval_with_an_empty_artifacts_folder(tmp_path):
-    env = {**os.environ, "COURSE_ARTIFACTS_DIR": str(tmp_path / "artifacts"), "COURSE_PROFILE": "quick",
-           "TF_CPP_MIN_LOG_LEVEL": "2"}
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                             "notebooks/06_visualizing_kernels.ipynb"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
-    assert result.returncode == 0, result.stdout[-4000:]
-    assert not (tmp_path / "artifacts" / "models" / "fashion_cnn.keras").exists()  # nothing was loaded or saved
+def test_chapter6_trains_stand_ins_when_the_models_are_missing(graded_course):
+    run = graded_course.executed[CHAPTER]["solved"]
+    printed = "".join(out.get("text", "") for cell in run.cells if cell.cell_type == "code" for out in cell.outputs
+                      if out.output_type == "stream")
+    assert "fashion_cnn.keras not found: training a stand-in" in printed
+    assert "cifar10_best.keras not found: training a stand-in" in printed
+    assert not any(out.output_type == "error" for cell in run.cells[:graded_course.first_difference[CHAPTER]]
+                   if cell.cell_type == "code" for out in cell.outputs)
+    models = graded_course.artifacts(CHAPTER) / "models"
+    assert not (models / "fashion_cnn.keras").exists() and not (models / "cifar10_best.keras").exists()
