@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-# The graded course (every chapter through nbgrader, executed once: the ``graded_course`` fixture) and
-# ``--shared-execution`` (nbval's output check on that execution, used by `make test`).
-pytest_plugins = ["tests.nbgrader_course", "tests.shared_execution"]
+# The graded course (every chapter through nbgrader, executed once: the ``graded_course`` fixture),
+# ``--shared-execution`` (nbval's output check on that execution, used by `make test`), and uv's platform
+# resolutions, started in the background when collection ends (tests/test_platforms.py awaits them).
+pytest_plugins = ["tests.nbgrader_course", "tests.shared_execution", "tests.platform_resolution"]
 
 # Kernels started by nbval inherit this environment: keep TensorFlow's C++ logging quiet.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

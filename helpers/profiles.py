@@ -36,9 +36,7 @@ class Profile:
     cifar_mlp_train_size: int | None
     cifar_mlp_epochs: int
     # Chapter 4: convolutional networks on Fashion-MNIST and MNIST.
-    fashion_train_size: int | None
     fashion_test_size: int | None
-    cnn_epochs: int
     comparison_train_size: int | None
     comparison_epochs: int
     # Chapter 4's own budget: epochs and Fashion-MNIST training images of its networks; the controlled experiments
@@ -90,9 +88,7 @@ PROFILES: dict[str, Profile] = {
         mlp_epochs=3,
         cifar_mlp_train_size=4_000,
         cifar_mlp_epochs=3,
-        fashion_train_size=3_000,
         fashion_test_size=2_000,
-        cnn_epochs=3,
         comparison_train_size=2_000,
         comparison_epochs=3,
         chapter4_epochs=3,
@@ -128,9 +124,7 @@ PROFILES: dict[str, Profile] = {
         mlp_epochs=10,
         cifar_mlp_train_size=20_000,
         cifar_mlp_epochs=10,
-        fashion_train_size=None,
         fashion_test_size=None,
-        cnn_epochs=10,
         comparison_train_size=10_000,
         comparison_epochs=5,
         chapter4_epochs=4,
@@ -166,9 +160,7 @@ PROFILES: dict[str, Profile] = {
         mlp_epochs=20,
         cifar_mlp_train_size=None,
         cifar_mlp_epochs=30,
-        fashion_train_size=None,
         fashion_test_size=None,
-        cnn_epochs=20,
         comparison_train_size=None,
         comparison_epochs=15,
         chapter4_epochs=20,

@@ -32,6 +32,8 @@ DEV_STAMP = ".course-dev-installed"
 #: execution per chapter that the grading tests share (tests/shared_execution.py); conftest.py supplies nbval's
 #: options (sanitize file, timeout). `pytest notebooks/NN.ipynb` runs nbval with its own kernel instead.
 NOTEBOOK_ARGS = ["--shared-execution"]
+#: `make test` also lists its slowest tests, so CI's log shows where the time goes.
+REPORT_ARGS = ["--durations=15"]
 
 
 class SetupError(RuntimeError):
@@ -163,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
             if any((ROOT / arg.split("::")[0]).exists() for arg in rest):
                 targets = []  # the arguments name what to run
             notebook_args = [] if args.command == "unit" else NOTEBOOK_ARGS
-            _run([python, "-m", "pytest", *targets, *notebook_args, *rest], env=env)
+            _run([python, "-m", "pytest", *targets, *notebook_args, *REPORT_ARGS, *rest], env=env)
     except SetupError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -4,7 +4,7 @@
 instructor uses (docs/nbgrader_config.py), runs ``nbgrader generate_assignment`` on every chapter, and makes two
 submissions per chapter: ``blank`` (the released notebook as a learner receives it) and ``solved`` (the released
 notebook with the instructor's solutions filled in). Executing every notebook is what costs time, so each
-chapter runs ONCE, in one kernel: the blank submission top to bottom, exactly as a learner runs it, then only the
+chapter runs ONCE (two chapters at a time, each in its own kernel): the blank submission top to bottom, exactly as a learner runs it, then only the
 solved submission's cells from the first one that differs (the exercises) in the same kernel. nbgrader's
 ``autograde`` then grades both executed submissions with its own execution step switched off (everything else -
 restoring the locked test cells, scoring, the gradebook - is nbgrader's), and nbgrader's ``Validator`` checks
@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 INSTRUCTOR_NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 NBGRADER_CONFIG = ROOT / "docs" / "nbgrader_config.py"
 STUDENTS = ("blank", "solved")
+#: Kernels executing chapters at the same time (the CI machine has two cores).
+PARALLEL_KERNELS = 2
 
 # Appended to the instructor's configuration in the test course only: the test executes the submissions itself
 # (see the module docstring), so autograde must neither clear their outputs nor execute them again.
@@ -136,8 +139,9 @@ def solved_submission(released: nbformat.NotebookNode, instructor: nbformat.Note
 
 
 def execute_blank_then_solved(blank: nbformat.NotebookNode, solved: nbformat.NotebookNode,
-                              timeout: int) -> tuple[int, float]:
-    """Run ``blank`` top to bottom, then ``solved`` from its first differing cell, in one kernel; fill both.
+                              timeout: int, env: dict[str, str]) -> tuple[int, float]:
+    """Run ``blank`` top to bottom, then ``solved`` from its first differing cell, in one kernel started with
+    ``env``; fill both.
 
     Returns the index of the first differing cell (``solved`` gets the blank run's outputs before it) and the
     seconds the solved cells took on top of the blank run.
@@ -149,7 +153,7 @@ def execute_blank_then_solved(blank: nbformat.NotebookNode, solved: nbformat.Not
     client = NotebookClient(blank, timeout=timeout, kernel_name="python3", allow_errors=True,
                             resources={"metadata": {"path": str(ROOT / "notebooks")}})
     client.reset_execution_trackers()
-    with client.setup_kernel():
+    with client.setup_kernel(env=env):
         for index, cell in enumerate(blank.cells):
             client.execute_cell(cell, index)
         client.nb = solved
@@ -198,6 +202,17 @@ def graded_course_of(session: pytest.Session) -> GradedCourse:
     return config.stash[_GRADED_COURSE]
 
 
+def graded_course_if_built(config: pytest.Config) -> GradedCourse | None:
+    """The session's graded course if a test has built it already, else None (nothing is executed)."""
+    return config.stash.get(_GRADED_COURSE, None)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests run last, so chapter 6 in the browser can use the models of the graded run."""
+    browser = ROOT / "tests" / "browser"
+    items.sort(key=lambda item: item.path.is_relative_to(browser))  # a stable sort: the rest keep their order
+
+
 @pytest.fixture(scope="session")
 def graded_course(request) -> GradedCourse:
     return graded_course_of(request.session)
@@ -215,24 +230,29 @@ def build_graded_course(course: Path, notebooks: list[Path]) -> GradedCourse:
     graded = GradedCourse(course, generate_log=generated.stderr, autograde_log="")
 
     timeout = cell_timeout()
-    with pytest.MonkeyPatch.context() as patch:  # the kernels inherit this environment
-        patch.setenv("COURSE_PROFILE", "quick")
-        patch.setenv("TF_CPP_MIN_LOG_LEVEL", "2")
-        patch.setenv("NBGRADER_EXECUTION", "autograde")
-        for notebook in notebooks:
-            assignment = notebook.stem
-            patch.setenv("COURSE_ARTIFACTS_DIR", str(graded.artifacts(assignment)))  # empty, the chapter's own
-            blank = nbformat.read(graded.released(assignment), as_version=4)
-            solved = solved_submission(blank, nbformat.read(graded.source(assignment), as_version=4))
-            start = time.perf_counter()
-            graded.first_difference[assignment], graded.solved_seconds[assignment] = execute_blank_then_solved(
-                blank, solved, timeout)
-            graded.seconds[assignment] = time.perf_counter() - start
-            graded.executed[assignment] = {"blank": blank, "solved": solved}
-            for student, submission in graded.executed[assignment].items():
-                target = graded.submitted(student, assignment)
-                target.parent.mkdir(parents=True)
-                nbformat.write(submission, target)
+    environment = {**os.environ, "COURSE_PROFILE": "quick", "TF_CPP_MIN_LOG_LEVEL": "2",
+                   "NBGRADER_EXECUTION": "autograde"}
+
+    def execute(notebook: Path) -> None:
+        assignment = notebook.stem
+        blank = nbformat.read(graded.released(assignment), as_version=4)
+        solved = solved_submission(blank, nbformat.read(graded.source(assignment), as_version=4))
+        env = {**environment, "COURSE_ARTIFACTS_DIR": str(graded.artifacts(assignment))}  # empty, the chapter's own
+        start = time.perf_counter()
+        graded.first_difference[assignment], graded.solved_seconds[assignment] = execute_blank_then_solved(
+            blank, solved, timeout, env)
+        graded.seconds[assignment] = time.perf_counter() - start
+        graded.executed[assignment] = {"blank": blank, "solved": solved}
+        for student, submission in graded.executed[assignment].items():
+            target = graded.submitted(student, assignment)
+            target.parent.mkdir(parents=True)
+            nbformat.write(submission, target)
+
+    # Chapters are independent (each has its own artifacts folder), so they run side by side, in order of their
+    # numbers. TensorFlow keeps about one core busy with these small models (CI: 19 min of CPU in 20 min on two
+    # cores), and results do not depend on the load (op determinism).
+    with ThreadPoolExecutor(max_workers=PARALLEL_KERNELS) as pool:
+        list(pool.map(execute, notebooks))  # list(): re-raises the first error
     graded.autograde_log = run_nbgrader(course, "autograde", "*", "--force").stderr
     return graded
 
@@ -241,7 +261,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     """How long each chapter's single execution took, at the end of the test report (CI's log keeps it)."""
     if _GRADED_COURSE in config.stash:
         graded = config.stash[_GRADED_COURSE]
-        terminalreporter.write_sep("-", "chapters executed once for grading and nbval")
-        for assignment, seconds in graded.seconds.items():
+        terminalreporter.write_sep("-", f"chapters executed once for grading and nbval, {PARALLEL_KERNELS} at a time")
+        for assignment, seconds in sorted(graded.seconds.items()):
             terminalreporter.write_line(f"{assignment}: {seconds:.0f} s (of which the solved exercises "
                                         f"{graded.solved_seconds[assignment]:.0f} s)")

@@ -2,68 +2,26 @@
 
 uv resolves the requirement files for each target (platform markers evaluated for that target, wheels only, as a
 learner's pip would need them) using the package index's metadata, without downloading the wheels. A pin without a
-wheel for one of the platforms the README lists fails here. The targets run in parallel (one to three minutes on a
-shared 2-core machine). Skipped, with a message, where PyPI cannot be reached.
+wheel for one of the platforms the README lists fails here. The resolutions start in the background as soon as
+the tests are collected (tests/platform_resolution.py); here they are only awaited. Skipped, with a message, where
+PyPI cannot be reached.
 """
 
 from __future__ import annotations
 
-import shutil
-import socket
 import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHONS = ("3.11", "3.12", "3.13")
-#: README's platforms -> uv's target triple, and the TensorFlow distribution each must resolve to.
-PLATFORMS = {
-    "linux-x86_64": ("x86_64-manylinux_2_28", "tensorflow-cpu"),
-    "linux-aarch64": ("aarch64-manylinux_2_28", "tensorflow"),
-    "macos-arm64": ("aarch64-apple-darwin", "tensorflow"),
-    "windows-x86_64": ("x86_64-pc-windows-msvc", "tensorflow-cpu"),
-}
-#: (requirements file, platform, Python, TensorFlow distribution expected)
-TARGETS = [("requirements.txt", name, python, tf) for name, (_, tf) in PLATFORMS.items() for python in PYTHONS]
-TARGETS += [("requirements-gpu.txt", "linux-x86_64", "3.12", "tensorflow"),
-            ("requirements-dev.txt", "linux-x86_64", "3.11", "tensorflow-cpu")]
-#: Set-ups the course refuses (scripts/course.py says why): they must stay unresolvable, or the refusal is wrong.
-REFUSED = [("requirements.txt", "x86_64-apple-darwin", "3.12"), ("requirements.txt", "x86_64-manylinux_2_28", "3.14")]
-
-
-def uv_binary() -> str | None:
-    beside_python = Path(sys.executable).with_name("uv")
-    return str(beside_python) if beside_python.exists() else shutil.which("uv")
-
-
-def pypi_reachable() -> bool:
-    try:
-        socket.create_connection(("pypi.org", 443), timeout=3).close()
-        return True
-    except OSError:
-        return False
-
-
-def resolve(requirements: str, triple: str, python: str) -> subprocess.CompletedProcess:
-    command = [uv_binary(), "pip", "compile", str(ROOT / requirements), "--python-platform", triple,
-               "--python-version", python, "--only-binary", ":all:", "--no-header", "--no-annotate", "--quiet",
-               "--index-url", "https://pypi.org/simple", "--no-config"]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
+from tests.platform_resolution import PLATFORMS, REFUSED, TARGETS, Job, skip_reason, start
 
 
 @pytest.fixture(scope="module")
-def resolutions() -> dict[tuple[str, str, str], subprocess.CompletedProcess]:
-    if uv_binary() is None:
-        pytest.skip("uv is not installed (it is pinned in requirements-dev.txt)")
-    if not pypi_reachable():
-        pytest.skip("pypi.org cannot be reached: the platform resolution needs the package index")
-    jobs = {(req, PLATFORMS[name][0], python) for req, name, python, _ in TARGETS} | set(REFUSED)
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:  # waiting on the network, not the CPU
-        results = dict(zip(jobs, pool.map(lambda job: resolve(*job), jobs)))
-    return results
+def resolutions(request) -> dict[Job, subprocess.CompletedProcess]:
+    reason = skip_reason()
+    if reason:
+        pytest.skip(reason)
+    return {job: future.result() for job, future in start(request.config).items()}
 
 
 @pytest.mark.parametrize(("requirements", "platform_name", "python", "tensorflow"), TARGETS,

@@ -2,7 +2,8 @@
 
 Runs chapter 3 top to bottom in JupyterLab, checks that no cell shows an error, that the convolution explorer is
 rendered as a live widget (not its text repr) and reacts to its stride slider, and saves screenshots. Chapter 6's
-browser widget is checked the same way, and a small notebook checks what ``explorer.show()`` shows in JupyterLab
+browser widget is checked the same way (with the models chapters 4 and 5 saved in the session's graded run, when
+there was one: the browser tests run last), and a small notebook checks what ``explorer.show()`` shows in JupyterLab
 (the static picture of the default state with its caption, then the live widget, never the text fallback). Skipped with a message when Chromium is missing on a developer's machine,
 but never in CI (CI=true), where a missing browser is a failure.
 """
@@ -38,6 +39,8 @@ if CHROMIUM is None:
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402  (after the skip above)
 
+from tests.nbgrader_course import graded_course_if_built  # noqa: E402
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -59,10 +62,24 @@ def stop_process_group(process: subprocess.Popen) -> None:
             continue
 
 
+def copy_saved_models(artifacts: Path, config: pytest.Config) -> None:
+    """The models chapters 4 and 5 saved in this session's graded run (`make test` runs the browser tests after
+    it), so chapter 6 in the browser inspects them, as a learner's does; without that run it trains stand-ins."""
+    graded = graded_course_if_built(config)
+    if graded is None:
+        return
+    (artifacts / "models").mkdir(parents=True)
+    for chapter, model in (("04_cnns_with_keras", "fashion_cnn.keras"), ("05_cifar10_project", "cifar10_best.keras")):
+        saved = graded.artifacts(chapter) / "models" / model
+        if saved.exists():
+            shutil.copy(saved, artifacts / "models" / model)
+
+
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def lab(tmp_path_factory, request):
     """A token-less JupyterLab on a free localhost port, serving a copy of the notebooks; always stopped."""
     root = tmp_path_factory.mktemp("lab")
+    copy_saved_models(root / "artifacts", request.config)
     (root / "notebooks").mkdir()
     for source in (ROOT / "notebooks").glob("*.ipynb"):  # copies without outputs: everything seen is from this run
         notebook = nbformat.read(source, as_version=4)
