@@ -4,8 +4,9 @@
 instructor uses (docs/nbgrader_config.py), runs ``nbgrader generate_assignment`` on every chapter, and makes two
 submissions per chapter: ``blank`` (the released notebook as a learner receives it) and ``solved`` (the released
 notebook with the instructor's solutions filled in). Executing every notebook is what costs time, so each
-chapter runs ONCE (two chapters at a time, each in its own kernel): the blank submission top to bottom, exactly as a learner runs it, then only the
-solved submission's cells from the first one that differs (the exercises) in the same kernel. nbgrader's
+chapter runs ONCE (two chapters at a time, each in its own kernel): the blank submission top to bottom, exactly
+as a learner runs it, then only the solved submission's cells from the first one that differs (the exercises) in
+the same kernel. nbgrader's
 ``autograde`` then grades both executed submissions with its own execution step switched off (everything else -
 restoring the locked test cells, scoring, the gradebook - is nbgrader's), and nbgrader's ``Validator`` checks
 them the same way. tests/test_nbgrader.py and tests/test_student_edition.py read the results, and `make test`
@@ -249,8 +250,8 @@ def build_graded_course(course: Path, notebooks: list[Path]) -> GradedCourse:
             nbformat.write(submission, target)
 
     # Chapters are independent (each has its own artifacts folder), so they run side by side, in order of their
-    # numbers. TensorFlow keeps about one core busy with these small models (CI: 19 min of CPU in 20 min on two
-    # cores), and results do not depend on the load (op determinism).
+    # numbers. TensorFlow keeps about one core busy with these small models (CI, one at a time: 21 min of CPU in
+    # 20 min on two cores), and results do not depend on the load (op determinism).
     with ThreadPoolExecutor(max_workers=PARALLEL_KERNELS) as pool:
         list(pool.map(execute, notebooks))  # list(): re-raises the first error
     graded.autograde_log = run_nbgrader(course, "autograde", "*", "--force").stderr
@@ -259,8 +260,8 @@ def build_graded_course(course: Path, notebooks: list[Path]) -> GradedCourse:
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     """How long each chapter's single execution took, at the end of the test report (CI's log keeps it)."""
-    if _GRADED_COURSE in config.stash:
-        graded = config.stash[_GRADED_COURSE]
+    graded = graded_course_if_built(config)
+    if graded is not None:
         terminalreporter.write_sep("-", f"chapters executed once for grading and nbval, {PARALLEL_KERNELS} at a time")
         for assignment, seconds in sorted(graded.seconds.items()):
             terminalreporter.write_line(f"{assignment}: {seconds:.0f} s (of which the solved exercises "

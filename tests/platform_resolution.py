@@ -7,6 +7,7 @@ test of tests/test_platforms.py was selected.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import socket
 import subprocess
@@ -56,6 +57,7 @@ def resolve(requirements: str, triple: str, python: str) -> subprocess.Completed
     return subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
 
 
+@functools.cache  # asked when collection ends and again by the tests' fixture: probe the network once
 def skip_reason() -> str | None:
     if uv_binary() is None:
         return "uv is not installed (it is pinned in requirements-dev.txt)"
