@@ -52,8 +52,9 @@ class Profile:
     shift_test_size: int | None
     # Chapter 5: CIFAR-10 (train + validation images; the validation part is 10 % of them); the walk-through
     # baseline's epochs; chapter 6's stand-in epochs (cifar_variant_epochs); the best model (width, epochs, batch
-    # size, also the batch size of the ladder); the ablation ladder and the efficient-unit comparison (training
-    # images and epochs of both, seeds per rung, seeds per unit).
+    # size; the width and batch size are also the ladder's, and the width sets the efficient units' channels); the
+    # ablation ladder and the efficient-unit comparison (training images and epochs of both, seeds per rung, seeds
+    # per unit).
     cifar_train_size: int | None
     cifar_baseline_epochs: int
     cifar_variant_epochs: int
@@ -99,13 +100,13 @@ PROFILES: dict[str, Profile] = {
         shift_train_size=1_000,
         shift_epochs=2,
         shift_test_size=1_000,
-        cifar_train_size=4_000,
+        cifar_train_size=3_840,  # 3,456 training + 384 validation images: whole batches of 64
         cifar_baseline_epochs=3,
         cifar_variant_epochs=3,
-        cifar_best_width=16,
-        cifar_best_epochs=3,
-        cifar_best_batch_size=128,
-        cifar_ladder_train_size=1_500,
+        cifar_best_width=8,
+        cifar_best_epochs=2,
+        cifar_best_batch_size=64,
+        cifar_ladder_train_size=1_024,
         cifar_ladder_epochs=2,
         cifar_ladder_seeds=1,
         cifar_units_seeds=1,
