@@ -1,0 +1,260 @@
+"""Test accuracy per minute of an airbench-style CIFAR-10 recipe, narrowed for a CPU, on any Keras backend.
+
+Chapter 5's best model is a ResNet-9 trained with a warm-up + cosine schedule. The fastest published CIFAR-10
+recipes reach far more per epoch; airbench94 (Keller Jordan, "94% on CIFAR-10 in 3.29 Seconds on a Single GPU",
+arXiv:2404.00498, 2024) is the reference. This script measures what its ideas buy on the course's hardware, written
+here in Keras from the paper's description (not a copy of its code):
+
+* the first layer is a frozen 2 x 2 convolution initialised to whiten the image patches (24 filters: the 12
+  eigenvectors of the patch covariance, scaled by 1/sqrt(eigenvalue), and their negatives), then GELU;
+* three blocks of conv 3 x 3 -> max pool 2 -> batch norm -> GELU -> conv 3 x 3 -> batch norm -> GELU, with the
+  convolutions initialised near the identity (the centre tap of matching channels is 1) and batch norms without a
+  learned scale, whose shift learns 64 times faster (``y = x + 8 b``: a gradient step on ``b`` moves ``y`` 8 x 8
+  times as far); batch-norm momentum 0.6 in PyTorch's convention;
+* global max pooling, a bias-free dense layer whose logits are divided by 9;
+* Nesterov SGD (momentum 0.85) with L2 on the weights, a triangular learning rate (0.2 -> 1 over the first 23 %
+  of the steps, then -> 0.07), label smoothing 0.2, batches of 512;
+* lookahead: every 5 steps the weights are pulled towards a slow average of themselves (decay rising as the cube
+  of the progress, to 0.95**5), and the run ends on that average;
+* augmentation in NumPy, once per epoch: a random translation of up to 2 pixels (reflected border) and a left-right
+  flip that is random in the first epoch and then alternates for each image;
+* test-time augmentation: the average logits over the image, its mirror image, and both shifted by one pixel up-left
+  and down-right (6 views), beside plain and flip-only accuracy.
+
+The widths (``--widths``, airbench94 uses 64,256,256) are the knob for a CPU. All 50,000 training images are used,
+as in the paper (chapter 5 holds 5,000 out for validation). Run from the course root as a module::
+
+    COURSE_DATA_DIR=data .venv/bin/python -m benchmarks.cifar10_airbench_style --widths 16,64,64 --epochs 8
+
+It writes ``docs/benchmarks/cifar10_airbench_style_<backend>.md`` with the date, machine, command and commit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+from keras import layers, ops
+
+from benchmarks.cifar10_recipes import commit, machine, markdown_table
+from helpers.paths import COURSE_ROOT
+
+TRANSLATE = 2          # pixels of random translation during training
+BIAS_SCALE = 8.0       # batch-norm shifts learn BIAS_SCALE**2 = 64 times faster
+LOOKAHEAD_EVERY = 5    # steps between lookahead updates
+
+
+def whitening_kernel(images: np.ndarray, epsilon: float = 5e-4) -> np.ndarray:
+    """(2, 2, 3, 24) kernel whitening the 2 x 2 patches of ``images`` (n, 32, 32, 3), and its negative."""
+    patches = np.lib.stride_tricks.sliding_window_view(images, (2, 2), axis=(1, 2))   # n, 31, 31, 3, 2, 2
+    patches = patches.transpose(0, 1, 2, 4, 5, 3).reshape(-1, 12).astype("float64")   # (row, col, channel)
+    eigenvalues, eigenvectors = np.linalg.eigh(patches.T @ patches / len(patches))
+    filters = (eigenvectors / np.sqrt(eigenvalues + epsilon)).T.reshape(12, 2, 2, 3).transpose(1, 2, 3, 0)
+    return np.concatenate([filters, -filters], axis=-1).astype("float32")
+
+
+class NearIdentity(keras.initializers.Initializer):
+    """A small uniform initialisation plus 1 at the centre tap from input channel i to output channel i."""
+
+    def __call__(self, shape, dtype=None):
+        kernel_height, kernel_width, in_channels, out_channels = shape
+        kernel = np.array(ops.convert_to_numpy(keras.initializers.VarianceScaling(1 / 3, "fan_in", "uniform")(shape)))
+        matching = np.arange(min(in_channels, out_channels))
+        kernel[kernel_height // 2, kernel_width // 2, matching, matching] += 1.0
+        return ops.convert_to_tensor(kernel, dtype=dtype)
+
+
+class FastShift(layers.Layer):
+    """Adds a learned per-channel shift ``scale * b``, so that ``b``'s effective learning rate is scale**2 times."""
+
+    def __init__(self, scale: float = BIAS_SCALE, **kwargs):
+        super().__init__(**kwargs)
+        self.scale = scale
+
+    def build(self, input_shape):
+        self.shift = self.add_weight(shape=(input_shape[-1],), initializer="zeros", name="shift")
+
+    def call(self, inputs):
+        return inputs + self.scale * self.shift
+
+
+def norm_gelu(x):
+    x = layers.BatchNormalization(momentum=0.4, epsilon=1e-5, center=False, scale=False)(x)
+    return layers.Activation("gelu")(FastShift()(x))
+
+
+def airbench_style_network(widths: tuple[int, int, int], train_images: np.ndarray, l2: float) -> keras.Model:
+    regularizer = keras.regularizers.L2(l2 / 2)   # gradient l2 * w, like PyTorch's weight_decay=l2
+    conv = lambda filters: layers.Conv2D(filters, 3, padding="same", use_bias=False,  # noqa: E731
+                                         kernel_initializer=NearIdentity(), kernel_regularizer=regularizer)
+    inputs = keras.Input((32, 32, 3))
+    whiten = layers.Conv2D(24, 2, name="whiten")
+    x = layers.Activation("gelu")(whiten(inputs))
+    for filters in widths:
+        x = norm_gelu(layers.MaxPooling2D(2)(conv(filters)(x)))
+        x = norm_gelu(conv(filters)(x))
+    x = layers.GlobalMaxPooling2D()(x)
+    logits = layers.Rescaling(1 / 9)(layers.Dense(10, use_bias=False, kernel_regularizer=regularizer)(x))
+    network = keras.Model(inputs, logits, name="airbench_style_" + "_".join(map(str, widths)))
+    whiten.kernel.assign(whitening_kernel(train_images[:5000]))
+    whiten.kernel.trainable = False
+    return network
+
+
+class Triangular(keras.optimizers.schedules.LearningRateSchedule):
+    def __init__(self, peak: float, total_steps: int):
+        self.peak, self.total_steps, self.warmup = peak, total_steps, max(1, int(0.23 * total_steps))
+
+    def __call__(self, step):
+        step = ops.cast(step, "float32")
+        rising = 0.2 + 0.8 * step / self.warmup
+        falling = 1.0 - 0.93 * (step - self.warmup) / max(1, self.total_steps - self.warmup)
+        return self.peak * ops.where(step < self.warmup, rising, ops.maximum(falling, 0.0))
+
+
+class Lookahead(keras.callbacks.Callback):
+    """Every few steps: slow = d * slow + (1 - d) * weights, then weights = slow (d grows over the run)."""
+
+    def __init__(self, total_steps: int):
+        super().__init__()
+        self.total_steps, self.step, self.slow = total_steps, 0, None
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.slow is None:
+            self.slow = [ops.convert_to_numpy(v) for v in self.model.weights]
+        self.step += 1
+        if self.step % LOOKAHEAD_EVERY == 0:
+            self.pull(0.95 ** 5 * (self.step / self.total_steps) ** 3)
+
+    def pull(self, decay: float):
+        for variable, slow in zip(self.model.weights, self.slow):
+            slow *= decay
+            slow += (1 - decay) * ops.convert_to_numpy(variable)
+            variable.assign(slow)
+
+
+def translate_and_flip(images: np.ndarray, flip: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    padded = np.pad(images, ((0, 0), (TRANSLATE, TRANSLATE), (TRANSLATE, TRANSLATE), (0, 0)), mode="reflect")
+    offsets = rng.integers(0, 2 * TRANSLATE + 1, size=(len(images), 2))
+    out = np.empty_like(images)
+    for dy in range(2 * TRANSLATE + 1):
+        for dx in range(2 * TRANSLATE + 1):
+            chosen = np.flatnonzero((offsets[:, 0] == dy) & (offsets[:, 1] == dx))
+            out[chosen] = padded[chosen, dy:dy + 32, dx:dx + 32]
+    out[flip] = out[flip, :, ::-1]
+    return out
+
+
+def test_accuracies(network: keras.Model, x_test: np.ndarray, labels: np.ndarray) -> dict:
+    predict = lambda x: network.predict(x, batch_size=1000, verbose=0)  # noqa: E731
+    plain, mirrored = predict(x_test), predict(x_test[:, :, ::-1])
+    padded = np.pad(x_test, ((0, 0), (1, 1), (1, 1), (0, 0)), mode="reflect")
+    shifted = [padded[:, :32, :32], padded[:, 2:, 2:]]
+    shifted_logits = np.mean([(predict(x) + predict(x[:, :, ::-1])) / 2 for x in shifted], axis=0)
+    accuracy = lambda logits: round(float((logits.argmax(1) == labels).mean()), 4)  # noqa: E731
+    return {"test acc": accuracy(plain), "flip TTA": accuracy(plain + mirrored),
+            "6-view TTA": accuracy((plain + mirrored) / 4 + shifted_logits / 2)}
+
+
+def run(widths, data, epochs: float, batch_size: int, peak: float, l2: float, seed: int, lookahead: bool) -> dict:
+    x_train, y_train, x_test, y_test = data
+    keras.utils.set_random_seed(seed)
+    rng = np.random.default_rng(seed)
+    network = airbench_style_network(widths, x_train, l2)
+    steps_per_epoch = len(x_train) // batch_size
+    total_steps = int(round(epochs * steps_per_epoch))
+    network.compile(optimizer=keras.optimizers.SGD(Triangular(peak, total_steps), momentum=0.85, nesterov=True),
+                    loss=keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.2))
+    callbacks = [Lookahead(total_steps)] if lookahead else []
+    one_hot = keras.utils.to_categorical(y_train, 10)
+    flip = rng.random(len(x_train)) < 0.5
+    start, done, epoch_seconds = time.perf_counter(), 0, []
+    while done < total_steps:
+        epoch_start = time.perf_counter()
+        steps = min(steps_per_epoch, total_steps - done)
+        images = translate_and_flip(x_train, flip if len(epoch_seconds) % 2 == 0 else ~flip, rng)
+        order = rng.permutation(len(x_train))[:steps * batch_size]   # whole batches only
+        history = network.fit(images[order], one_hot[order], batch_size=batch_size, epochs=1, shuffle=False,
+                              callbacks=callbacks, verbose=0)
+        done += steps
+        epoch_seconds.append(time.perf_counter() - epoch_start)
+        print(f"  epoch {len(epoch_seconds)}: loss {history.history['loss'][-1]:.3f}, {epoch_seconds[-1]:.0f} s",
+              flush=True)
+    if lookahead:
+        callbacks[0].pull(1.0)   # end on the slow weights
+    train_seconds = time.perf_counter() - start
+    from helpers.model_stats import count_macs
+
+    return {"widths": ",".join(map(str, widths)), "epochs": epochs, "batch": batch_size, "lookahead": "yes" if lookahead else "no",
+            "params": network.count_params(), "MACs": count_macs(network), "seed": seed,
+            "s/epoch (median)": round(float(np.median(epoch_seconds)), 1), "train (min)": round(train_seconds / 60, 1),
+            **test_accuracies(network, x_test, y_test)}
+
+
+def load_data(images: int | None):
+    from helpers import load_cifar10, stratified_subset
+
+    cifar = load_cifar10()
+    x, y = stratified_subset(cifar.x_train, cifar.y_train, images, seed=0)
+    mean = x.reshape(-1, 3).mean(axis=0) / 255
+    std = x.reshape(-1, 3).std(axis=0) / 255
+    normalise = lambda u8: ((u8.astype("float32") / 255 - mean) / std).astype("float32")  # noqa: E731
+    return normalise(x), y[:, 0], normalise(cifar.x_test), cifar.y_test[:, 0]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--widths", nargs="+", default=["16,64,64"], help="channels of the three blocks, per run")
+    parser.add_argument("--epochs", type=float, default=8)
+    parser.add_argument("--batch-size", type=int, default=512)
+    parser.add_argument("--peak-learning-rate", type=float, default=1.5, help="per mean loss (airbench: 11.5/7.7)")
+    parser.add_argument("--l2", type=float, default=1.33e-3, help="L2 gradient coefficient of the weights")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0])
+    parser.add_argument("--no-lookahead", action="store_true")
+    parser.add_argument("--images", type=int, default=0, help="training images (0: all 50,000)")
+    parser.add_argument("--note", default="", help="a sentence written under the table")
+    parser.add_argument("--output", type=Path, default=None,
+                        help="default: docs/benchmarks/cifar10_airbench_style_<backend>.md")
+    args = parser.parse_args(argv)
+
+    data = load_data(args.images or None)
+    rows = []
+    for widths in args.widths:
+        for seed in args.seeds:
+            print(f"widths {widths}, seed {seed}", flush=True)
+            rows.append(run(tuple(int(w) for w in widths.split(",")), data, args.epochs, args.batch_size,
+                            args.peak_learning_rate, args.l2, seed, not args.no_lookahead))
+            print(rows[-1], flush=True)
+
+    backend = keras.backend.backend()
+    output = args.output or COURSE_ROOT / "docs" / "benchmarks" / f"cifar10_airbench_style_{backend}.md"
+    command = "python -m benchmarks.cifar10_airbench_style " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
+    lines = [
+        "# An airbench-style CIFAR-10 recipe, narrowed for a CPU: test accuracy per minute",
+        "",
+        f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
+        f"- machine: {machine()}",
+        f"- backend: Keras {keras.__version__}, {backend}",
+        f"- command: `KERAS_BACKEND={backend} {command}`",
+        f"- commit: {commit()}",
+        f"- data: {len(data[0]):,} training images, the 10,000 test images (CIFAR-10 as the loader found it)",
+        "",
+        markdown_table(rows),
+        "",
+        "train (min) is the wall time of all epochs (augmentation in NumPy included), without the test evaluation.",
+    ]
+    if args.note:
+        lines += ["", args.note]
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {output.relative_to(COURSE_ROOT) if output.is_relative_to(COURSE_ROOT) else output}")
+
+
+if __name__ == "__main__":
+    main()
