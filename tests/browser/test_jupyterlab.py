@@ -39,6 +39,7 @@ if CHROMIUM is None:
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402  (after the skip above)
 
+from helpers import get_profile  # noqa: E402
 from tests.nbgrader_course import graded_course_if_built  # noqa: E402
 
 
@@ -223,10 +224,11 @@ def test_chapter6_feature_map_browser_renders(lab, browser):
     with notebook_run(browser, lab, "06_visualizing_kernels.ipynb", timeout_s=480) as (page, panel):
         browser_widget = live_widget(page, panel, "layer")
         info = browser_widget.locator(".widget-html-content")
+        layer2_filters = 4 * get_profile().cifar_best_width   # resnet9's stages have w, 2w, 4w and 8w channels
         expect(info).to_contain_text("layer2_conv")
-        expect(info).to_contain_text("filter 5 of 64")
+        expect(info).to_contain_text(f"filter 5 of {layer2_filters}")
         nudge_slider(page, browser_widget, "filter")
-        expect(info).to_contain_text("filter 6 of 64", timeout=20_000)
+        expect(info).to_contain_text(f"filter 6 of {layer2_filters}", timeout=20_000)
         expect(browser_widget.locator(".jp-OutputArea-output img").first).to_be_visible()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         browser_widget.screenshot(path=str(SCREENSHOTS / "feature_map_browser.png"))
