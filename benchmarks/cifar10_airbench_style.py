@@ -32,9 +32,6 @@ It writes ``docs/benchmarks/cifar10_airbench_style_<backend>.md`` with the date,
 from __future__ import annotations
 
 import argparse
-import datetime
-import shlex
-import sys
 import time
 from pathlib import Path
 
@@ -42,8 +39,7 @@ import keras
 import numpy as np
 from keras import layers, ops
 
-from benchmarks.cifar10_recipes import commit, machine, markdown_table
-from helpers.paths import COURSE_ROOT
+from benchmarks.report import write_results
 
 TRANSLATE = 2          # pixels of random translation during training
 BIAS_SCALE = 8.0       # batch-norm shifts learn BIAS_SCALE**2 = 64 times faster
@@ -232,29 +228,14 @@ def main(argv: list[str] | None = None) -> None:
                             args.peak_learning_rate, args.l2, seed, not args.no_lookahead))
             print(rows[-1], flush=True)
 
-    backend = keras.backend.backend()
-    output = args.output or COURSE_ROOT / "docs" / "benchmarks" / f"cifar10_airbench_style_{backend}.md"
-    command = "python -m benchmarks.cifar10_airbench_style " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
-    lines = [
-        "# An airbench-style CIFAR-10 recipe, narrowed for a CPU: test accuracy per minute",
-        "",
-        f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
-        f"- machine: {machine()}",
-        f"- backend: Keras {keras.__version__}, {backend}",
-        f"- command: `KERAS_BACKEND={backend} {command}`",
-        f"- commit: {commit()}",
-        f"- data: {len(data[0]):,} training images, the 10,000 test images (CIFAR-10 as the loader found it)",
-        "",
-        markdown_table(rows),
-        "",
-        "train (min) is the wall time of all epochs (augmentation in NumPy included), without the test evaluation.",
-    ]
-    if args.note:
-        lines += ["", args.note]
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"wrote {output.relative_to(COURSE_ROOT) if output.is_relative_to(COURSE_ROOT) else output}")
-
+    write_results(
+        rows, module="benchmarks.cifar10_airbench_style", argv=argv, output=args.output,
+        default_name="cifar10_airbench_style",
+        title="# An airbench-style CIFAR-10 recipe, narrowed for a CPU: test accuracy per minute",
+        data=f"{len(data[0]):,} training images, the 10,000 test images (CIFAR-10 as the loader found it)",
+        footer="train (min) is the wall time of all epochs (augmentation in NumPy included), without the test "
+               "evaluation.",
+        note=args.note)
 
 if __name__ == "__main__":
     main()

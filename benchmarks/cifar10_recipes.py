@@ -19,13 +19,8 @@ and commit. ``--note`` adds a sentence (e.g. that the machine was shared with ot
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
-import platform
-import shlex
 import statistics
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,8 +30,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras
 import numpy as np
 
+from benchmarks.report import write_results
 from helpers.architectures import flip_and_shift, resnet9
-from helpers.paths import COURSE_ROOT
 
 
 @dataclass(frozen=True)
@@ -135,44 +130,6 @@ def measure(recipe: Recipe, data, timed_epochs: int, accuracy_epochs: int | None
     return row
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    accelerators = ""
-    if keras.backend.backend() == "jax":
-        import jax
-
-        accelerators = ", ".join(sorted({d.device_kind for d in jax.devices() if d.platform != "cpu"}))
-    elif keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
-
-        accelerators = ", ".join(d.name for d in tf.config.list_physical_devices("GPU"))
-    return f"{cpu}, {os.cpu_count()} logical cores" + (f", {accelerators}" if accelerators else ", no GPU")
-
-
-def commit() -> str:
-    try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=COURSE_ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def markdown_table(rows: list[dict]) -> str:
-    columns = list(dict.fromkeys(key for row in rows for key in row))
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    for row in rows:
-        lines.append("| " + " | ".join(f"{row[c]:,}" if isinstance(row.get(c), int) else str(row.get(c, ""))
-                                       for c in columns) + " |")
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--recipes", nargs="+", default=DEFAULT_RECIPES, choices=sorted(RECIPES))
@@ -192,30 +149,13 @@ def main(argv: list[str] | None = None) -> None:
         print(row, flush=True)
         rows.append(row)
 
-    backend = keras.backend.backend()
-    output = args.output or COURSE_ROOT / "docs" / "benchmarks" / f"cifar10_recipes_{backend}.md"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    command = "python -m benchmarks.cifar10_recipes " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
-    lines = [
-        "# Chapter 5's CIFAR-10 recipes: time per epoch" + (" and accuracy" if args.accuracy else ""),
-        "",
-        f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
-        f"- machine: {machine()}",
-        f"- backend: Keras {keras.__version__}, {backend}",
-        f"- command: `KERAS_BACKEND={backend} {command}`",
-        f"- commit: {commit()}",
-        f"- data: {len(data[0]):,} training images ({'random pixels' if args.synthetic else 'CIFAR-10'}), "
-        f"as NumPy arrays; augmentation (flip + shift) inside the model",
-        "",
-        markdown_table(rows),
-        "",
-        "The first epoch includes building the graph (and XLA compilation); the median is over the timed epochs.",
-    ]
-    if args.note:
-        lines += ["", args.note]
-    output.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"wrote {output.relative_to(COURSE_ROOT) if output.is_relative_to(COURSE_ROOT) else output}")
-
+    write_results(
+        rows, module="benchmarks.cifar10_recipes", argv=argv, output=args.output, default_name="cifar10_recipes",
+        title="# Chapter 5's CIFAR-10 recipes: time per epoch" + (" and accuracy" if args.accuracy else ""),
+        data=f"{len(data[0]):,} training images ({'random pixels' if args.synthetic else 'CIFAR-10'}), as NumPy "
+             "arrays; augmentation (flip + shift) inside the model",
+        footer="The first epoch includes building the graph (and XLA compilation); the median is over the timed epochs.",
+        note=args.note)
 
 if __name__ == "__main__":
     main()

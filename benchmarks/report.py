@@ -1,0 +1,82 @@
+"""The results file every benchmark writes: title, date, machine, backend, exact command, commit, data, table."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import keras
+
+from helpers.paths import COURSE_ROOT
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    accelerators = ""
+    if keras.backend.backend() == "jax":
+        import jax
+
+        accelerators = ", ".join(sorted({d.device_kind for d in jax.devices() if d.platform != "cpu"}))
+    elif keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        accelerators = ", ".join(d.name for d in tf.config.list_physical_devices("GPU"))
+    return f"{cpu}, {os.cpu_count()} logical cores" + (f", {accelerators}" if accelerators else ", no GPU")
+
+
+def commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=COURSE_ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def markdown_table(rows: list[dict]) -> str:
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for row in rows:
+        lines.append("| " + " | ".join(f"{row[c]:,}" if isinstance(row.get(c), int) else str(row.get(c, ""))
+                                       for c in columns) + " |")
+    return "\n".join(lines)
+
+
+def write_results(rows: list[dict], *, module: str, argv: list[str] | None, output: Path | None, default_name: str,
+                  title: str, data: str, footer: str, note: str = "") -> Path:
+    """Write ``rows`` as a markdown table with the run's provenance to ``output``
+    (default: ``docs/benchmarks/<default_name>_<backend>.md``) and return the path."""
+    backend = keras.backend.backend()
+    output = output or COURSE_ROOT / "docs" / "benchmarks" / f"{default_name}_{backend}.md"
+    command = f"python -m {module} " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
+    lines = [
+        title,
+        "",
+        f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
+        f"- machine: {machine()}",
+        f"- backend: Keras {keras.__version__}, {backend}",
+        f"- command: `KERAS_BACKEND={backend} {command}`",
+        f"- commit: {commit()}",
+        f"- data: {data}",
+        "",
+        markdown_table(rows),
+        "",
+        footer,
+    ]
+    if note:
+        lines += ["", note]
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {output.relative_to(COURSE_ROOT) if output.is_relative_to(COURSE_ROOT) else output}")
+    return output

@@ -1,0 +1,42 @@
+"""The benchmark scripts run end to end on a tiny budget and write their results file with its provenance; the
+airbench-style network's whitening layer does whiten."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from benchmarks import cifar10_airbench_style, cifar10_recipes
+
+
+def test_recipes_benchmark_writes_its_table(tmp_path):
+    output = tmp_path / "recipes.md"
+    cifar10_recipes.main(["--synthetic", "--images", "256", "--epochs", "1", "--recipes", "w12-b256",
+                          "--output", str(output)])
+    text = output.read_text(encoding="utf-8")
+    for line in ("- date: ", "- machine: ", "- commit: ", "--recipes w12-b256", "| w12-b256 | 12 | 256 | no |"):
+        assert line in text, f"{line!r} missing from the results file:\n{text}"
+
+
+def test_airbench_style_benchmark_trains_and_scores(tmp_path):
+    output = tmp_path / "airbench.md"
+    cifar10_airbench_style.main(["--widths", "8,16,16", "--images", "1024", "--epochs", "1", "--output", str(output)])
+    text = output.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| 8,16,16 |"))
+    accuracies = [float(cell) for cell in row.strip("| ").split(" | ")[-3:]]
+    assert all(0.0 <= accuracy <= 1.0 for accuracy in accuracies), row
+    assert "- commit: " in text and "--widths 8,16,16" in text
+
+
+def test_whitening_kernel_decorrelates_patches():
+    rng = np.random.default_rng(0)
+    noise = rng.normal(size=(300, 33, 33, 3))
+    images = (noise[:, 1:, 1:] + noise[:, :-1, :-1] + 0.5 * noise[:, 1:, 1:, ::-1]).astype("float32")  # correlated
+    kernel = cifar10_airbench_style.whitening_kernel(images)
+    assert kernel.shape == (2, 2, 3, 24)
+    np.testing.assert_allclose(kernel[..., 12:], -kernel[..., :12])          # each filter and its negative
+    patches = np.lib.stride_tricks.sliding_window_view(images, (2, 2), axis=(1, 2))    # n, 31, 31, 3, 2, 2
+    patches = patches.transpose(0, 1, 2, 4, 5, 3).reshape(-1, 12)                      # (row, column, channel)
+    before = patches.T @ patches / len(patches)
+    assert np.abs(before - np.diag(np.diag(before))).max() > 0.5, "the test images should have correlated pixels"
+    outputs = patches @ kernel[..., :12].reshape(12, 12)   # the first 12 filters applied to every 2 x 2 patch
+    np.testing.assert_allclose(outputs.T @ outputs / len(outputs), np.eye(12), atol=0.01)
