@@ -32,14 +32,18 @@ It writes ``docs/benchmarks/cifar10_airbench_style_<backend>.md`` with the date,
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras
 import numpy as np
 from keras import layers, ops
 
 from benchmarks.report import write_results
+from helpers.model_stats import count_macs
 
 TRANSLATE = 2          # pixels of random translation during training
 BIAS_SCALE = 8.0       # batch-norm shifts learn BIAS_SCALE**2 = 64 times faster
@@ -147,7 +151,7 @@ def translate_and_flip(images: np.ndarray, flip: np.ndarray, rng: np.random.Gene
     return out
 
 
-def test_accuracies(network: keras.Model, x_test: np.ndarray, labels: np.ndarray) -> dict:
+def accuracies_on_test_set(network: keras.Model, x_test: np.ndarray, labels: np.ndarray) -> dict:
     predict = lambda x: network.predict(x, batch_size=1000, verbose=0)  # noqa: E731
     plain, mirrored = predict(x_test), predict(x_test[:, :, ::-1])
     padded = np.pad(x_test, ((0, 0), (1, 1), (1, 1), (0, 0)), mode="reflect")
@@ -185,12 +189,11 @@ def run(widths, data, epochs: float, batch_size: int, peak: float, l2: float, se
     if lookahead:
         callbacks[0].pull(1.0)   # end on the slow weights
     train_seconds = time.perf_counter() - start
-    from helpers.model_stats import count_macs
-
-    return {"widths": ",".join(map(str, widths)), "epochs": epochs, "batch": batch_size, "lookahead": "yes" if lookahead else "no",
-            "params": network.count_params(), "MACs": count_macs(network), "seed": seed,
+    return {"widths": ",".join(map(str, widths)), "epochs": epochs, "batch": batch_size,
+            "lookahead": "yes" if lookahead else "no", "params": network.count_params(), "MACs": count_macs(network),
+            "seed": seed,
             "s/epoch (median)": round(float(np.median(epoch_seconds)), 1), "train (min)": round(train_seconds / 60, 1),
-            **test_accuracies(network, x_test, y_test)}
+            **accuracies_on_test_set(network, x_test, y_test)}
 
 
 def load_data(images: int | None):
@@ -236,6 +239,7 @@ def main(argv: list[str] | None = None) -> None:
         footer="train (min) is the wall time of all epochs (augmentation in NumPy included), without the test "
                "evaluation.",
         note=args.note)
+
 
 if __name__ == "__main__":
     main()

@@ -139,7 +139,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--train-epochs", type=int, default=24, help="epochs of the schedule with --accuracy")
     parser.add_argument("--synthetic", action="store_true", help="random pixels instead of CIFAR-10 (timing only)")
     parser.add_argument("--note", default="", help="a sentence written under the table")
-    parser.add_argument("--output", type=Path, default=None, help="default: docs/benchmarks/cifar10_recipes_<backend>.md")
+    parser.add_argument("--output", type=Path, default=None,
+                        help="default: docs/benchmarks/cifar10_recipes_<backend>.md")
     args = parser.parse_args(argv)
 
     data = load_data(args.images or None, args.synthetic)
@@ -154,8 +155,10 @@ def main(argv: list[str] | None = None) -> None:
         title="# Chapter 5's CIFAR-10 recipes: time per epoch" + (" and accuracy" if args.accuracy else ""),
         data=f"{len(data[0]):,} training images ({'random pixels' if args.synthetic else 'CIFAR-10'}), as NumPy "
              "arrays; augmentation (flip + shift) inside the model",
-        footer="The first epoch includes building the graph (and XLA compilation); the median is over the timed epochs.",
+        footer="The first epoch includes building the graph (and XLA compilation); the median is over the timed "
+               "epochs.",
         note=args.note)
+
 
 if __name__ == "__main__":
     main()
