@@ -46,6 +46,8 @@ class Recipe:
 
 RECIPES = {recipe.name: recipe for recipe in [
     Recipe("w12-b256", 12, 256),
+    Recipe("w16-b32", 16, 32, peak_learning_rate=0.025),
+    Recipe("w16-b64", 16, 64, peak_learning_rate=0.05),
     Recipe("w16-b128", 16, 128, peak_learning_rate=0.1),
     Recipe("w16-b256", 16, 256),
     Recipe("w16-b512", 16, 512, peak_learning_rate=0.4),
