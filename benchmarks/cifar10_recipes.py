@@ -56,6 +56,7 @@ RECIPES = {recipe.name: recipe for recipe in [
     Recipe("w16-b256-xla", 16, 256, jit_compile=True),
     Recipe("w64-b512", 64, 512, peak_learning_rate=0.4),
     Recipe("w64-b512-xla", 64, 512, jit_compile=True, peak_learning_rate=0.4),
+    Recipe("w64-b256-xla-bf16", 64, 256, jit_compile=True, mixed_precision=True, peak_learning_rate=0.2),
     Recipe("w64-b512-xla-bf16", 64, 512, jit_compile=True, mixed_precision=True, peak_learning_rate=0.4),
 ]}
 DEFAULT_RECIPES = ["w16-b128", "w16-b256", "w16-b512", "w24-b256", "w32-b256"]
