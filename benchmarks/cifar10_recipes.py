@@ -42,6 +42,7 @@ class Recipe:
     jit_compile: bool = False
     mixed_precision: bool = False
     peak_learning_rate: float = 0.2
+    cutout: int = 0          # side of the square that Cutout blanks in each training image (0: none)
 
 
 RECIPES = {recipe.name: recipe for recipe in [
@@ -58,6 +59,8 @@ RECIPES = {recipe.name: recipe for recipe in [
     Recipe("w64-b512-xla", 64, 512, jit_compile=True, peak_learning_rate=0.4),
     Recipe("w64-b256-xla-bf16", 64, 256, jit_compile=True, mixed_precision=True, peak_learning_rate=0.2),
     Recipe("w64-b512-xla-bf16", 64, 512, jit_compile=True, mixed_precision=True, peak_learning_rate=0.4),
+    Recipe("w64-b512-xla-bf16-cutout8", 64, 512, jit_compile=True, mixed_precision=True, peak_learning_rate=0.4,
+           cutout=8),
 ]}
 DEFAULT_RECIPES = ["w16-b128", "w16-b256", "w16-b512", "w24-b256", "w32-b256"]
 
@@ -79,6 +82,35 @@ def load_data(images: int | None, synthetic: bool):
             keras.utils.to_categorical(cifar.y_test[:, 0], 10))
 
 
+class Cutout(keras.layers.Layer):
+    """Blank a random ``size`` x ``size`` square of each training image (DeVries and Taylor, *Improved
+    Regularization of Convolutional Neural Networks with Cutout*, 2017); the square's centre is anywhere in the
+    image, so near a border only part of it falls inside. Not part of chapter 5's recipe: the benchmark measures
+    what it would add. Identity outside training."""
+
+    def __init__(self, size: int, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.size = size
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, images, training=None):
+        if not training:
+            return images
+        ops = keras.ops
+        batch, height, width = ops.shape(images)[0], images.shape[1], images.shape[2]
+        centres = keras.random.randint((batch, 2), 0, max(height, width), seed=self.seed_generator)
+        rows = ops.arange(height)[None, :] - centres[:, 0:1]                 # (batch, height)
+        cols = ops.arange(width)[None, :] - centres[:, 1:2]                  # (batch, width)
+        low, high = -(self.size // 2), self.size - self.size // 2            # the square covers [low, high)
+        inside_rows = ops.logical_and(rows >= low, rows < high)
+        inside_cols = ops.logical_and(cols >= low, cols < high)
+        blank = ops.logical_and(inside_rows[:, :, None], inside_cols[:, None, :])   # (batch, height, width)
+        return images * ops.cast(ops.logical_not(blank), images.dtype)[..., None]
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
 def build(recipe: Recipe, steps: int):
     """The training model (augmentation + network) compiled with the recipe; returns (model, network)."""
     from helpers import set_seed
@@ -89,7 +121,8 @@ def build(recipe: Recipe, steps: int):
         keras.utils.set_random_seed(0)
     keras.mixed_precision.set_global_policy("mixed_bfloat16" if recipe.mixed_precision else "float32")
     network = resnet9(recipe.width)
-    model = keras.Sequential([keras.Input((32, 32, 3)), flip_and_shift(seed=0), network], name="training_model")
+    augmentation = [flip_and_shift(seed=0)] + ([Cutout(recipe.cutout, seed=0)] if recipe.cutout else [])
+    model = keras.Sequential([keras.Input((32, 32, 3)), *augmentation, network], name="training_model")
     schedule = keras.optimizers.schedules.CosineDecay(0.0, decay_steps=steps - steps // 5, warmup_steps=steps // 5,
                                                       warmup_target=recipe.peak_learning_rate)
     model.compile(optimizer=keras.optimizers.SGD(schedule, momentum=0.9, nesterov=True, weight_decay=5e-4),
@@ -121,6 +154,7 @@ def measure(recipe: Recipe, data, timed_epochs: int, accuracy_epochs: int | None
     model.fit(x_train, y_train, batch_size=recipe.batch_size, epochs=epochs, callbacks=[timer], verbose=0)
     row = {"recipe": recipe.name, "width": recipe.width, "batch": recipe.batch_size,
            "XLA": "yes" if model.jit_compile else "no", "precision": keras.mixed_precision.global_policy().name,
+           "cutout": recipe.cutout or "no",
            "params": network.count_params(), "first epoch (s)": round(timer.seconds[0], 1),
            "s/epoch (median)": round(statistics.median(timer.seconds[1:] or timer.seconds), 1)}
     if accuracy_epochs:
@@ -157,7 +191,7 @@ def main(argv: list[str] | None = None) -> None:
         rows, module="benchmarks.cifar10_recipes", argv=argv, output=args.output, default_name="cifar10_recipes",
         title="# Chapter 5's CIFAR-10 recipes: time per epoch" + (" and accuracy" if args.accuracy else ""),
         data=f"{len(data[0]):,} training images ({'random pixels' if args.synthetic else 'CIFAR-10'}), as NumPy "
-             "arrays; augmentation (flip + shift) inside the model",
+             "arrays; augmentation (flip + shift, and cutout where the table says so) inside the model",
         footer="The first epoch includes building the graph (and XLA compilation); the median is over the timed "
                "epochs.",
         note=args.note)

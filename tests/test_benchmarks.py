@@ -40,3 +40,15 @@ def test_whitening_kernel_decorrelates_patches():
     assert np.abs(before - np.diag(np.diag(before))).max() > 0.5, "the test images should have correlated pixels"
     outputs = patches @ kernel[..., :12].reshape(12, 12)   # the first 12 filters applied to every 2 x 2 patch
     np.testing.assert_allclose(outputs.T @ outputs / len(outputs), np.eye(12), atol=0.01)
+
+
+def test_cutout_blanks_one_square_per_image_in_training_only():
+    images = np.ones((64, 32, 32, 3), dtype="float32")
+    cutout = cifar10_recipes.Cutout(8, seed=0)
+    blanked = np.asarray(cutout(images, training=True))
+    per_image = (blanked[..., 0] == 0).reshape(64, -1).sum(axis=1)
+    assert per_image.max() == 64 and per_image.min() >= 16, per_image     # 8 x 8, or clipped by a border to >= 4 x 4
+    assert (blanked == blanked[..., :1]).all()                          # all channels of a pixel alike
+    rows_hit = (blanked[..., 0] == 0).any(axis=2)                        # (image, row)
+    assert (rows_hit.sum(axis=1) <= 8).all() and len({tuple(r) for r in rows_hit}) > 1   # one square, varying place
+    np.testing.assert_array_equal(np.asarray(cutout(images, training=False)), images)
