@@ -9,7 +9,7 @@ chapter, ``docs/results/chapterNN.json``. A notebook calls
   it in the chapter's results file;
 * :func:`with_reference` to print a quick-profile number next to the reference run's value of the same result,
   read from that file, e.g. ``quick profile (3,000 images): 0.908 - standard profile (reference run 2026-11-23):
-  0.954``.
+  0.954``, and :func:`reference_table` to read a table the reference run recorded, to show beside this run's.
 
 Nothing is ever typed in by hand: a number in ``docs/results/`` was written by a notebook's own code.
 """
@@ -144,6 +144,34 @@ def reference(chapter: int, key: str) -> Any:
         return None
     entry = data.get("results", {}).get(key)
     return None if entry is None else entry["value"]
+
+
+def reference_table(chapter: int, key: str):
+    """A table the reference run recorded (a DataFrame), or None when the file or the key is missing.
+
+    Only from a run of another profile than the current one, like :func:`with_reference`: in the profile of the
+    reference run itself, this run's own table is the one to read. The recorded description (what the table is,
+    with its budget) is in ``table.attrs["description"]``; numbers stored as text (``"nan"``) become numbers again.
+    """
+    import pandas as pd  # only the notebooks that show a table need pandas
+
+    data = load(chapter) or {}
+    if data.get("profile") in (None, "quick", get_profile().name):
+        return None
+    entry = data.get("results", {}).get(key)
+    value = None if entry is None else entry["value"]
+    if not (isinstance(value, dict) and set(value) == {"columns", "rows"}):
+        return None
+    # _to_json stores NaN and infinities as the strings "nan", "inf", "-inf"
+    rows = [[float(v) if v in ("nan", "inf", "-inf") else v for v in row] for row in value["rows"]]
+    table = pd.DataFrame(rows, columns=value["columns"])
+    for column in table.columns:
+        try:
+            table[column] = pd.to_numeric(table[column])
+        except (ValueError, TypeError):
+            pass  # a column of names
+    table.attrs["description"] = entry["description"]
+    return table
 
 
 def reference_label(chapter: int) -> str:

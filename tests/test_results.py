@@ -76,6 +76,25 @@ def test_with_reference_shows_both_profiles(recording_into, monkeypatch):
     assert "no reference run recorded yet" in results.with_reference(5, "missing", 0.41)
 
 
+def test_reference_table_reads_a_recorded_table_back(recording_into, monkeypatch):
+    ladder = pd.DataFrame({"rung": ["baseline", "+ batch norm"], "mean": [0.31, 0.45], "delta": [float("nan"), 0.14],
+                           "seeds": [2, 2]})
+    results.record(5, "ladder", ladder, "a two-rung ladder")
+    assert results.reference_table(5, "ladder") is None  # the standard profile reads its own table, not the file's
+    monkeypatch.delenv(results.RECORD_VARIABLE)
+    monkeypatch.setenv("COURSE_PROFILE", "quick")
+    table = results.reference_table(5, "ladder")
+    assert table.attrs["description"] == "a two-rung ladder"
+    assert table["rung"].tolist() == ["baseline", "+ batch norm"] and table["seeds"].tolist() == [2, 2]
+    assert pd.isna(table["delta"][0]) and table["delta"][1] == pytest.approx(0.14)  # "nan" in JSON is NaN again
+    assert results.reference_table(5, "missing") is None
+    results_file = recording_into / "chapter05.json"
+    data = json.loads(results_file.read_text())
+    data["results"]["ladder"]["value"] = 0.5  # a number, not a table
+    results_file.write_text(json.dumps(data))
+    assert results.reference_table(5, "ladder") is None
+
+
 def test_make_reference_runner_on_a_fake_notebook(tmp_path):
     """scripts/run_reference.py end to end on a three-cell notebook, in a temporary results folder."""
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in FAKE_NOTEBOOK_CELLS])
