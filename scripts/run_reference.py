@@ -87,12 +87,17 @@ def machine() -> dict:
             "keras": _version("keras"), "gpu": gpus()}
 
 
-def git_commit() -> tuple[str, bool]:
-    """The checked-out commit, and whether the working tree differs from it (then the run is not of that commit)."""
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=COURSE_ROOT, capture_output=True, text=True, check=True).stdout
+def git_commit(repo: Path = COURSE_ROOT) -> tuple[str, bool]:
+    """The checked-out commit, and whether the working tree differs from it (then the run is not of that commit).
 
-    return git("rev-parse", "HEAD").strip(), bool(git("status", "--porcelain", "--untracked-files=no").strip())
+    Changes under docs/results/ do not count: they are this reference run's own output (the chapter's file is
+    deleted before the run, and an earlier chapter of the same run has already written its new one).
+    """
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True).stdout
+
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)docs/results")
+    return git("rev-parse", "HEAD").strip(), bool(changed.strip())
 
 
 def data_files() -> list[str]:

@@ -3,6 +3,7 @@ of the committed ``docs/results/chapterNN.json`` files."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -93,6 +94,29 @@ def test_reference_table_reads_a_recorded_table_back(recording_into, monkeypatch
     data["results"]["ladder"]["value"] = 0.5  # a number, not a table
     results_file.write_text(json.dumps(data))
     assert results.reference_table(5, "ladder") is None
+
+
+def test_reference_run_is_dirty_only_for_changes_outside_its_own_results(tmp_path):
+    spec = importlib.util.spec_from_file_location("run_reference", COURSE_ROOT / "scripts" / "run_reference.py")
+    run_reference = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run_reference)
+
+    def git(*args):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=tmp_path,
+                       check=True, capture_output=True)
+
+    (tmp_path / "docs" / "results").mkdir(parents=True)
+    (tmp_path / "docs" / "results" / "chapter05.json").write_text("{}")
+    (tmp_path / "notebook.ipynb").write_text("{}")
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-q", "-m", "start")
+    commit, dirty = run_reference.git_commit(tmp_path)
+    assert len(commit) == 40 and not dirty
+    (tmp_path / "docs" / "results" / "chapter05.json").unlink()   # what the run does to its own chapter first
+    assert run_reference.git_commit(tmp_path)[1] is False
+    (tmp_path / "notebook.ipynb").write_text('{"changed": true}')
+    assert run_reference.git_commit(tmp_path)[1] is True
 
 
 def test_make_reference_runner_on_a_fake_notebook(tmp_path):
