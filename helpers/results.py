@@ -137,12 +137,17 @@ def record_figure(chapter: int, name: str, figure, caption: str = "") -> None:
         save(chapter, data)
 
 
-def reference(chapter: int, key: str) -> Any:
-    """The reference run's value of a result, or None when the file or the key is missing."""
+def _reference_entry(chapter: int, key: str) -> dict | None:
+    """The reference run's ``{"value", "description"}`` of a result, or None when the file or the key is missing."""
     data = load(chapter)
     if not data or data.get("profile") == "quick":
         return None
-    entry = data.get("results", {}).get(key)
+    return data.get("results", {}).get(key)
+
+
+def reference(chapter: int, key: str) -> Any:
+    """The reference run's value of a result, or None when the file or the key is missing."""
+    entry = _reference_entry(chapter, key)
     return None if entry is None else entry["value"]
 
 
@@ -151,25 +156,19 @@ def reference_table(chapter: int, key: str):
 
     Only from a run of another profile than the current one, like :func:`with_reference`: in the profile of the
     reference run itself, this run's own table is the one to read. The recorded description (what the table is,
-    with its budget) is in ``table.attrs["description"]``; numbers stored as text (``"nan"``) become numbers again.
+    with its budget) is in ``table.attrs["description"]``; NaN stored as text (``"nan"``) is a number again.
     """
     import pandas as pd  # only the notebooks that show a table need pandas
 
-    data = load(chapter) or {}
-    if data.get("profile") in (None, "quick", get_profile().name):
+    if (load(chapter) or {}).get("profile") == get_profile().name:
         return None
-    entry = data.get("results", {}).get(key)
+    entry = _reference_entry(chapter, key)
     value = None if entry is None else entry["value"]
     if not (isinstance(value, dict) and set(value) == {"columns", "rows"}):
         return None
-    # _to_json stores NaN and infinities as the strings "nan", "inf", "-inf"
+    # _to_json stores NaN and infinities as the strings "nan", "inf", "-inf"; pandas infers each column's type
     rows = [[float(v) if v in ("nan", "inf", "-inf") else v for v in row] for row in value["rows"]]
     table = pd.DataFrame(rows, columns=value["columns"])
-    for column in table.columns:
-        try:
-            table[column] = pd.to_numeric(table[column])
-        except (ValueError, TypeError):
-            pass  # a column of names
     table.attrs["description"] = entry["description"]
     return table
 
