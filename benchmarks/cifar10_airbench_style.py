@@ -6,16 +6,20 @@ arXiv:2404.00498, 2024) is the reference. This script measures what its ideas bu
 here in Keras from the paper's description (not a copy of its code):
 
 * the first layer is a frozen 2 x 2 convolution initialised to whiten the image patches (24 filters: the 12
-  eigenvectors of the patch covariance, scaled by 1/sqrt(eigenvalue), and their negatives), then GELU;
+  eigenvectors of the patch covariance, scaled by 1/sqrt(eigenvalue), and their negatives), then GELU; its bias
+  trains for the first 3 epochs only;
 * three blocks of conv 3 x 3 -> max pool 2 -> batch norm -> GELU -> conv 3 x 3 -> batch norm -> GELU, with the
-  convolutions initialised near the identity (the centre tap of matching channels is 1) and batch norms without a
-  learned scale, whose shift learns 64 times faster (``y = x + 8 b``: a gradient step on ``b`` moves ``y`` 8 x 8
-  times as far); batch-norm momentum 0.6 in PyTorch's convention;
-* global max pooling, a bias-free dense layer whose logits are divided by 9;
+  convolutions initialised as the identity on matching channels (output channel i copies input channel i; the
+  other output channels get PyTorch's default uniform initialisation) and batch norms without a learned scale,
+  whose shift learns 64 times faster (``y = x + 8 b``: a gradient step on ``b`` moves ``y`` 8 x 8 times as far)
+  but decays as fast as the weights; the running statistics keep 0.6 of their old value at each step;
+* global max pooling, a bias-free dense layer (PyTorch's default initialisation) whose logits are divided by 9;
 * Nesterov SGD (momentum 0.85) with L2 on the weights, a triangular learning rate (0.2 -> 1 over the first 23 %
-  of the steps, then -> 0.07), label smoothing 0.2, batches of 512;
-* lookahead: every 5 steps the weights are pulled towards a slow average of themselves (decay rising as the cube
-  of the progress, to 0.95**5), and the run ends on that average;
+  of the steps, then -> 0.07), label smoothing 0.2, batches of 512. Airbench94 sums the loss over batches of
+  1,024, with a step of 11.5 / (1024 (1 + 1 / (1 - 0.85))) per summed example; with the mean loss that is a peak
+  learning rate of 1.5 x batch / 1024 (0.75 for batches of 512) and an L2 gradient coefficient of 0.0153 / 11.5;
+* lookahead: every 5 steps the weights are pulled towards a slow average of themselves, starting from the
+  initial weights (decay rising as the cube of the progress, to 0.95**5), and the run ends on that average;
 * augmentation in NumPy, once per epoch: a random translation of up to 2 pixels (reflected border) and a left-right
   flip that is random in the first epoch and then alternates for each image;
 * test-time augmentation: the average logits over the image, its mirror image, and both shifted by one pixel up-left
@@ -48,6 +52,7 @@ from helpers.model_stats import count_macs
 TRANSLATE = 2          # pixels of random translation during training
 BIAS_SCALE = 8.0       # batch-norm shifts learn BIAS_SCALE**2 = 64 times faster
 LOOKAHEAD_EVERY = 5    # steps between lookahead updates
+WHITEN_BIAS_EPOCHS = 3  # epochs during which the whitening layer's bias trains
 
 
 def whitening_kernel(images: np.ndarray, epsilon: float = 5e-4) -> np.ndarray:
@@ -59,48 +64,55 @@ def whitening_kernel(images: np.ndarray, epsilon: float = 5e-4) -> np.ndarray:
     return np.concatenate([filters, -filters], axis=-1).astype("float32")
 
 
-class NearIdentity(keras.initializers.Initializer):
-    """A small uniform initialisation plus 1 at the centre tap from input channel i to output channel i."""
+TORCH_DEFAULT = keras.initializers.VarianceScaling(1 / 3, "fan_in", "uniform")   # U(+-1/sqrt(fan_in))
+
+
+class PartialIdentity(keras.initializers.Initializer):
+    """Output channel i < min(in, out) copies input channel i (PyTorch's ``dirac_``); the rest are uniform."""
 
     def __call__(self, shape, dtype=None):
         kernel_height, kernel_width, in_channels, out_channels = shape
-        kernel = np.array(ops.convert_to_numpy(keras.initializers.VarianceScaling(1 / 3, "fan_in", "uniform")(shape)))
+        kernel = np.array(ops.convert_to_numpy(TORCH_DEFAULT(shape)))
         matching = np.arange(min(in_channels, out_channels))
-        kernel[kernel_height // 2, kernel_width // 2, matching, matching] += 1.0
+        kernel[..., matching] = 0.0
+        kernel[kernel_height // 2, kernel_width // 2, matching, matching] = 1.0
         return ops.convert_to_tensor(kernel, dtype=dtype)
 
 
 class FastShift(layers.Layer):
     """Adds a learned per-channel shift ``scale * b``, so that ``b``'s effective learning rate is scale**2 times."""
 
-    def __init__(self, scale: float = BIAS_SCALE, **kwargs):
+    def __init__(self, regularizer: keras.regularizers.Regularizer, scale: float = BIAS_SCALE, **kwargs):
         super().__init__(**kwargs)
-        self.scale = scale
+        self.regularizer, self.scale = regularizer, scale
 
     def build(self, input_shape):
-        self.shift = self.add_weight(shape=(input_shape[-1],), initializer="zeros", name="shift")
+        self.shift = self.add_weight(shape=(input_shape[-1],), initializer="zeros", name="shift",
+                                     regularizer=self.regularizer)
 
     def call(self, inputs):
         return inputs + self.scale * self.shift
 
 
-def norm_gelu(x):
-    x = layers.BatchNormalization(momentum=0.4, epsilon=1e-5, center=False, scale=False)(x)
-    return layers.Activation("gelu")(FastShift()(x))
+def norm_gelu(x, regularizer: keras.regularizers.Regularizer):
+    # Keras' momentum is the share of the old running statistics: PyTorch's momentum 0.4 (airbench's 1 - 0.6)
+    x = layers.BatchNormalization(momentum=0.6, epsilon=1e-12, center=False, scale=False)(x)
+    return layers.Activation("gelu")(FastShift(regularizer)(x))
 
 
 def airbench_style_network(widths: tuple[int, int, int], train_images: np.ndarray, l2: float) -> keras.Model:
     regularizer = keras.regularizers.L2(l2 / 2)   # gradient l2 * w, like PyTorch's weight_decay=l2
     conv = lambda filters: layers.Conv2D(filters, 3, padding="same", use_bias=False,  # noqa: E731
-                                         kernel_initializer=NearIdentity(), kernel_regularizer=regularizer)
+                                         kernel_initializer=PartialIdentity(), kernel_regularizer=regularizer)
     inputs = keras.Input((32, 32, 3))
-    whiten = layers.Conv2D(24, 2, name="whiten")
+    whiten = layers.Conv2D(24, 2, name="whiten", bias_regularizer=regularizer)
     x = layers.Activation("gelu")(whiten(inputs))
     for filters in widths:
-        x = norm_gelu(layers.MaxPooling2D(2)(conv(filters)(x)))
-        x = norm_gelu(conv(filters)(x))
+        x = norm_gelu(layers.MaxPooling2D(2)(conv(filters)(x)), regularizer)
+        x = norm_gelu(conv(filters)(x), regularizer)
     x = layers.GlobalMaxPooling2D()(x)
-    logits = layers.Rescaling(1 / 9)(layers.Dense(10, use_bias=False, kernel_regularizer=regularizer)(x))
+    dense = layers.Dense(10, use_bias=False, kernel_initializer=TORCH_DEFAULT, kernel_regularizer=regularizer)
+    logits = layers.Rescaling(1 / 9)(dense(x))
     network = keras.Model(inputs, logits, name="airbench_style_" + "_".join(map(str, widths)))
     whiten.kernel.assign(whitening_kernel(train_images[:5000]))
     whiten.kernel.trainable = False
@@ -125,9 +137,11 @@ class Lookahead(keras.callbacks.Callback):
         super().__init__()
         self.total_steps, self.step, self.slow = total_steps, 0, None
 
-    def on_train_batch_end(self, batch, logs=None):
-        if self.slow is None:
+    def on_train_begin(self, logs=None):
+        if self.slow is None:   # the slow weights start at the initial weights
             self.slow = [ops.convert_to_numpy(v) for v in self.model.weights]
+
+    def on_train_batch_end(self, batch, logs=None):
         self.step += 1
         if self.step % LOOKAHEAD_EVERY == 0:
             self.pull(0.95 ** 5 * (self.step / self.total_steps) ** 3)
@@ -137,6 +151,23 @@ class Lookahead(keras.callbacks.Callback):
             slow *= decay
             slow += (1 - decay) * ops.convert_to_numpy(variable)
             variable.assign(slow)
+
+
+class FreezeAfter(keras.callbacks.Callback):
+    """Keeps ``variable`` at its value from the end of epoch ``epochs`` on (airbench's whitening bias)."""
+
+    def __init__(self, variable, epochs: int):
+        super().__init__()
+        self.variable, self.epochs, self.epoch, self.frozen = variable, epochs, 0, None
+
+    def on_epoch_end(self, epoch, logs=None):   # fit runs one epoch per call here, so count the calls
+        self.epoch += 1
+        if self.epoch == self.epochs:
+            self.frozen = ops.convert_to_numpy(self.variable)
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.frozen is not None:
+            self.variable.assign(self.frozen)
 
 
 def translate_and_flip(images: np.ndarray, flip: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -162,16 +193,20 @@ def accuracies_on_test_set(network: keras.Model, x_test: np.ndarray, labels: np.
             "6-view TTA": accuracy((plain + mirrored) / 4 + shifted_logits / 2)}
 
 
-def run(widths, data, epochs: float, batch_size: int, peak: float, l2: float, seed: int, lookahead: bool) -> dict:
+def run(widths, data, epochs: float, batch_size: int, peak: float | None, l2: float, seed: int,
+        lookahead: bool) -> dict:
     x_train, y_train, x_test, y_test = data
     keras.utils.set_random_seed(seed)
     rng = np.random.default_rng(seed)
     network = airbench_style_network(widths, x_train, l2)
+    peak = 1.5 * batch_size / 1024 if peak is None else peak
     steps_per_epoch = len(x_train) // batch_size
     total_steps = int(round(epochs * steps_per_epoch))
     network.compile(optimizer=keras.optimizers.SGD(Triangular(peak, total_steps), momentum=0.85, nesterov=True),
                     loss=keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.2))
-    callbacks = [Lookahead(total_steps)] if lookahead else []
+    callbacks = [FreezeAfter(network.get_layer("whiten").bias, WHITEN_BIAS_EPOCHS)]
+    if lookahead:
+        callbacks.insert(0, Lookahead(total_steps))
     one_hot = keras.utils.to_categorical(y_train, 10)
     flip = rng.random(len(x_train)) < 0.5
     start, done, epoch_seconds = time.perf_counter(), 0, []
@@ -189,7 +224,7 @@ def run(widths, data, epochs: float, batch_size: int, peak: float, l2: float, se
     if lookahead:
         callbacks[0].pull(1.0)   # end on the slow weights
     train_seconds = time.perf_counter() - start
-    return {"widths": ",".join(map(str, widths)), "epochs": epochs, "batch": batch_size,
+    return {"widths": ",".join(map(str, widths)), "epochs": epochs, "batch": batch_size, "peak lr": peak,
             "lookahead": "yes" if lookahead else "no", "params": network.count_params(), "MACs": count_macs(network),
             "seed": seed,
             "s/epoch (median)": round(float(np.median(epoch_seconds)), 1), "train (min)": round(train_seconds / 60, 1),
@@ -212,8 +247,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--widths", nargs="+", default=["16,64,64"], help="channels of the three blocks, per run")
     parser.add_argument("--epochs", type=float, default=8)
     parser.add_argument("--batch-size", type=int, default=512)
-    parser.add_argument("--peak-learning-rate", type=float, default=1.5, help="per mean loss (airbench: 11.5/7.7)")
-    parser.add_argument("--l2", type=float, default=1.33e-3, help="L2 gradient coefficient of the weights")
+    parser.add_argument("--peak-learning-rate", type=float, default=None,
+                        help="per mean loss; default airbench94's, 1.5 x batch / 1024")
+    parser.add_argument("--l2", type=float, default=0.0153 / 11.5, help="L2 gradient coefficient of the weights")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--no-lookahead", action="store_true")
     parser.add_argument("--images", type=int, default=0, help="training images (0: all 50,000)")

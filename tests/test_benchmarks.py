@@ -1,5 +1,5 @@
 """The benchmark scripts run end to end on a tiny budget and write their results file with its provenance; the
-airbench-style network's whitening layer does whiten."""
+airbench-style network's whitening layer does whiten and its convolutions start as PyTorch's would."""
 
 from __future__ import annotations
 
@@ -52,3 +52,15 @@ def test_cutout_blanks_one_square_per_image_in_training_only():
     rows_hit = (blanked[..., 0] == 0).any(axis=2)                        # (image, row)
     assert (rows_hit.sum(axis=1) <= 8).all() and len({tuple(r) for r in rows_hit}) > 1   # one square, varying place
     np.testing.assert_array_equal(np.asarray(cutout(images, training=False)), images)
+
+
+def test_partial_identity_copies_matching_channels_like_pytorch_dirac():
+    kernel = np.asarray(cifar10_airbench_style.PartialIdentity()((3, 3, 4, 6)))
+    identity = np.zeros((3, 3, 4, 4))
+    identity[1, 1, range(4), range(4)] = 1.0
+    np.testing.assert_array_equal(kernel[..., :4], identity)     # output i copies input i, nothing else
+    limit = 1 / np.sqrt(3 * 3 * 4)                                # PyTorch's default: U(+-1/sqrt(fan_in))
+    assert np.abs(kernel[..., 4:]).max() <= limit and kernel[..., 4:].std() > limit / 4
+    narrowing = np.asarray(cifar10_airbench_style.PartialIdentity()((3, 3, 6, 4)))    # fewer outputs than inputs
+    np.testing.assert_array_equal(narrowing[1, 1, :4, :4], np.eye(4))
+    assert not narrowing[1, 1, 4:].any()
