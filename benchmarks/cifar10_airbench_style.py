@@ -193,9 +193,10 @@ def accuracies_on_test_set(network: keras.Model, x_test: np.ndarray, labels: np.
             "6-view TTA": accuracy((plain + mirrored) / 4 + shifted_logits / 2)}
 
 
-def run(widths, data, epochs: float, batch_size: int, peak: float | None, l2: float, seed: int,
-        lookahead: bool) -> dict:
-    x_train, y_train, x_test, y_test = data
+def train(widths, x_train: np.ndarray, y_train: np.ndarray, epochs: float, batch_size: int, peak: float | None,
+          l2: float, seed: int, lookahead: bool) -> tuple[keras.Model, dict]:
+    """Train the network on normalised images ``x_train`` (n, 32, 32, 3) with labels ``y_train`` (n,); return it
+    with a row describing the run (no test accuracy)."""
     keras.utils.set_random_seed(seed)
     rng = np.random.default_rng(seed)
     network = airbench_style_network(widths, x_train, l2)
@@ -224,11 +225,18 @@ def run(widths, data, epochs: float, batch_size: int, peak: float | None, l2: fl
     if lookahead:
         callbacks[0].pull(1.0)   # end on the slow weights
     train_seconds = time.perf_counter() - start
-    return {"widths": ",".join(map(str, widths)), "epochs": epochs, "batch": batch_size, "peak lr": peak,
-            "lookahead": "yes" if lookahead else "no", "params": network.count_params(), "MACs": count_macs(network),
-            "seed": seed,
-            "s/epoch (median)": round(float(np.median(epoch_seconds)), 1), "train (min)": round(train_seconds / 60, 1),
-            **accuracies_on_test_set(network, x_test, y_test)}
+    return network, {
+        "widths": ",".join(map(str, widths)), "epochs": epochs, "batch": batch_size, "peak lr": peak,
+        "lookahead": "yes" if lookahead else "no", "params": network.count_params(), "MACs": count_macs(network),
+        "seed": seed,
+        "s/epoch (median)": round(float(np.median(epoch_seconds)), 1), "train (min)": round(train_seconds / 60, 1)}
+
+
+def run(widths, data, epochs: float, batch_size: int, peak: float | None, l2: float, seed: int,
+        lookahead: bool) -> dict:
+    x_train, y_train, x_test, y_test = data
+    network, row = train(widths, x_train, y_train, epochs, batch_size, peak, l2, seed, lookahead)
+    return {**row, **accuracies_on_test_set(network, x_test, y_test)}
 
 
 def load_data(images: int | None):

@@ -43,6 +43,8 @@ class Recipe:
     mixed_precision: bool = False
     peak_learning_rate: float = 0.2
     cutout: int = 0          # side of the square that Cutout blanks in each training image (0: none)
+    weight_decay: float = 5e-4   # Keras' decoupled decay: each step shrinks every weight by lr x weight_decay
+    l2: float = 0.0          # coupled decay, as in PyTorch's SGD and Page's code: l2 x weight joins the gradient
 
 
 RECIPES = {recipe.name: recipe for recipe in [
@@ -61,6 +63,10 @@ RECIPES = {recipe.name: recipe for recipe in [
     Recipe("w64-b512-xla-bf16", 64, 512, jit_compile=True, mixed_precision=True, peak_learning_rate=0.4),
     Recipe("w64-b512-xla-bf16-cutout8", 64, 512, jit_compile=True, mixed_precision=True, peak_learning_rate=0.4,
            cutout=8),
+    # Page's weight decay: 5e-4 x weight added to the gradient, which momentum 0.9 then amplifies up to 10 times
+    Recipe("w16-b64-l2", 16, 64, peak_learning_rate=0.05, weight_decay=0.0, l2=5e-4),
+    Recipe("w64-b512-xla-bf16-l2", 64, 512, jit_compile=True, mixed_precision=True, peak_learning_rate=0.4,
+           weight_decay=0.0, l2=5e-4),
 ]}
 DEFAULT_RECIPES = ["w16-b128", "w16-b256", "w16-b512", "w24-b256", "w32-b256"]
 
@@ -111,21 +117,25 @@ class Cutout(keras.layers.Layer):
         return input_shape
 
 
-def build(recipe: Recipe, steps: int):
+def build(recipe: Recipe, steps: int, seed: int = 0):
     """The training model (augmentation + network) compiled with the recipe; returns (model, network)."""
     from helpers import set_seed
 
     if keras.backend.backend() == "tensorflow":
-        set_seed(0, deterministic_ops=not recipe.jit_compile)  # Keras refuses XLA under TF op determinism
+        set_seed(seed, deterministic_ops=not recipe.jit_compile)  # Keras refuses XLA under TF op determinism
     else:
-        keras.utils.set_random_seed(0)
+        keras.utils.set_random_seed(seed)
     keras.mixed_precision.set_global_policy("mixed_bfloat16" if recipe.mixed_precision else "float32")
     network = resnet9(recipe.width)
-    augmentation = [flip_and_shift(seed=0)] + ([Cutout(recipe.cutout, seed=0)] if recipe.cutout else [])
+    if recipe.l2:
+        for variable in network.trainable_variables:   # every weight, batch-norm scales and shifts included
+            variable.regularizer = keras.regularizers.L2(recipe.l2 / 2)   # gradient l2 x weight
+    augmentation = [flip_and_shift(seed=seed)] + ([Cutout(recipe.cutout, seed=seed)] if recipe.cutout else [])
     model = keras.Sequential([keras.Input((32, 32, 3)), *augmentation, network], name="training_model")
     schedule = keras.optimizers.schedules.CosineDecay(0.0, decay_steps=steps - steps // 5, warmup_steps=steps // 5,
                                                       warmup_target=recipe.peak_learning_rate)
-    model.compile(optimizer=keras.optimizers.SGD(schedule, momentum=0.9, nesterov=True, weight_decay=5e-4),
+    optimizer = keras.optimizers.SGD(schedule, momentum=0.9, nesterov=True, weight_decay=recipe.weight_decay or None)
+    model.compile(optimizer=optimizer,
                   loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.1), metrics=["accuracy"],
                   jit_compile=recipe.jit_compile)
     if bool(model.jit_compile) != recipe.jit_compile:
@@ -144,17 +154,19 @@ class EpochTimer(keras.callbacks.Callback):
         self.seconds = []
 
 
-def measure(recipe: Recipe, data, timed_epochs: int, accuracy_epochs: int | None) -> dict:
+def measure(recipe: Recipe, data, timed_epochs: int, accuracy_epochs: int | None, seed: int = 0) -> dict:
     x_train, y_train, x_test, y_test = data
     epochs = accuracy_epochs or 1 + timed_epochs
     steps = int(np.ceil(len(x_train) / recipe.batch_size)) * epochs
-    model, network = build(recipe, steps)
+    model, network = build(recipe, steps, seed)
     timer = EpochTimer()
     start = time.perf_counter()
     model.fit(x_train, y_train, batch_size=recipe.batch_size, epochs=epochs, callbacks=[timer], verbose=0)
     row = {"recipe": recipe.name, "width": recipe.width, "batch": recipe.batch_size,
            "XLA": "yes" if model.jit_compile else "no", "precision": keras.mixed_precision.global_policy().name,
            "cutout": recipe.cutout or "no",
+           "decay": f"L2 {recipe.l2:g}" if recipe.l2 else f"decoupled {recipe.weight_decay:g}",
+           "seed": seed,
            "params": network.count_params(), "first epoch (s)": round(timer.seconds[0], 1),
            "s/epoch (median)": round(statistics.median(timer.seconds[1:] or timer.seconds), 1)}
     if accuracy_epochs:
@@ -174,6 +186,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--epochs", type=int, default=2, help="timed epochs after the untimed first one")
     parser.add_argument("--accuracy", action="store_true", help="train the whole schedule and report test accuracy")
     parser.add_argument("--train-epochs", type=int, default=24, help="epochs of the schedule with --accuracy")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--synthetic", action="store_true", help="random pixels instead of CIFAR-10 (timing only)")
     parser.add_argument("--note", default="", help="a sentence written under the table")
     parser.add_argument("--output", type=Path, default=None,
@@ -183,9 +196,10 @@ def main(argv: list[str] | None = None) -> None:
     data = load_data(args.images or None, args.synthetic)
     rows = []
     for name in args.recipes:
-        row = measure(RECIPES[name], data, args.epochs, args.train_epochs if args.accuracy else None)
-        print(row, flush=True)
-        rows.append(row)
+        for seed in args.seeds:
+            row = measure(RECIPES[name], data, args.epochs, args.train_epochs if args.accuracy else None, seed)
+            print(row, flush=True)
+            rows.append(row)
 
     write_results(
         rows, module="benchmarks.cifar10_recipes", argv=argv, output=args.output, default_name="cifar10_recipes",

@@ -1,11 +1,15 @@
 """The benchmark scripts run end to end on a tiny budget and write their results file with its provenance; the
-airbench-style network's whitening layer does whiten and its convolutions start as PyTorch's would."""
+airbench-style network's whitening layer does whiten and its convolutions start as PyTorch's would; the
+coupled-L2 recipe penalises every weight."""
 
 from __future__ import annotations
 
-import numpy as np
+from types import SimpleNamespace
 
-from benchmarks import cifar10_airbench_style, cifar10_recipes
+import numpy as np
+import pytest
+
+from benchmarks import cifar10_airbench_style, cifar10_jpeg_cost, cifar10_recipes
 
 
 def test_recipes_benchmark_writes_its_table(tmp_path):
@@ -64,3 +68,31 @@ def test_partial_identity_copies_matching_channels_like_pytorch_dirac():
     narrowing = np.asarray(cifar10_airbench_style.PartialIdentity()((3, 3, 6, 4)))    # fewer outputs than inputs
     np.testing.assert_array_equal(narrowing[1, 1, :4, :4], np.eye(4))
     assert not narrowing[1, 1, 4:].any()
+
+
+def test_coupled_l2_recipe_penalises_every_weight_and_drops_keras_decay():
+    model, network = cifar10_recipes.build(cifar10_recipes.RECIPES["w16-b64-l2"], steps=10)
+    penalty = float(sum(np.asarray(loss) for loss in model.losses))
+    squares = sum(float((np.asarray(v) ** 2).sum()) for v in network.trainable_variables)
+    np.testing.assert_allclose(penalty, 5e-4 / 2 * squares, rtol=1e-4)     # gradient 5e-4 x weight
+    assert model.optimizer.weight_decay is None
+    plain, _ = cifar10_recipes.build(cifar10_recipes.RECIPES["w16-b64"], steps=10)
+    assert not plain.losses and plain.optimizer.weight_decay == 5e-4
+
+
+def test_jpeg_cost_pairs_the_subset_with_the_copy_by_index_and_refuses_a_mismatch():
+    rng = np.random.default_rng(0)
+    images = lambda n: rng.integers(0, 256, (n, 32, 32, 3), dtype=np.uint8)  # noqa: E731
+    copy = SimpleNamespace(x_train=images(50), y_train=rng.integers(0, 10, (50, 1)), x_test=images(8),
+                           y_test=rng.integers(0, 10, (8, 1)))
+    index = np.array([0, 1, 2, 10, 11, 12, 20, 21, 22, 30, 31, 32, 40, 41, 42])   # the first 3 of each batch of 10
+    noise = lambda x: np.clip(x.astype(int) + rng.integers(-3, 4, x.shape), 0, 255).astype(np.uint8)  # noqa: E731
+    exact = SimpleNamespace(x_train=noise(copy.x_train[index]), y_train=copy.y_train[index],
+                            x_test=noise(copy.x_test[:5]), y_test=copy.y_test[:5])
+    pairs = cifar10_jpeg_cost.pair_up(exact, copy, per_batch=3, batch=10)
+    np.testing.assert_array_equal(pairs["x_train_jpeg"], copy.x_train[index])
+    np.testing.assert_array_equal(pairs["x_test_jpeg"], copy.x_test[:5])
+    assert pairs["y_train"].shape == (15,)
+    shuffled = SimpleNamespace(**{**vars(exact), "x_train": exact.x_train[::-1], "y_train": exact.y_train[::-1]})
+    with pytest.raises(SystemExit, match="differ|do not pair up"):
+        cifar10_jpeg_cost.pair_up(shuffled, copy, per_batch=3, batch=10)
