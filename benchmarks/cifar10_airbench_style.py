@@ -6,8 +6,8 @@ arXiv:2404.00498, 2024) is the reference. This script measures what its ideas bu
 here in Keras from the paper's description (not a copy of its code):
 
 * the first layer is a frozen 2 x 2 convolution initialised to whiten the image patches (24 filters: the 12
-  eigenvectors of the patch covariance, scaled by 1/sqrt(eigenvalue), and their negatives), then GELU; its bias
-  trains for the first 3 epochs only;
+  eigenvectors of the patch covariance, largest eigenvalue first, scaled by 1/sqrt(eigenvalue), and their
+  negatives), then GELU; its bias trains for the first 3 epochs only;
 * three blocks of conv 3 x 3 -> max pool 2 -> batch norm -> GELU -> conv 3 x 3 -> batch norm -> GELU, with the
   convolutions initialised as the identity on matching channels (output channel i copies input channel i; the
   other output channels get PyTorch's default uniform initialisation) and batch norms without a learned scale,
@@ -60,6 +60,7 @@ def whitening_kernel(images: np.ndarray, epsilon: float = 5e-4) -> np.ndarray:
     patches = np.lib.stride_tricks.sliding_window_view(images, (2, 2), axis=(1, 2))   # n, 31, 31, 3, 2, 2
     patches = patches.transpose(0, 1, 2, 4, 5, 3).reshape(-1, 12).astype("float64")   # (row, col, channel)
     eigenvalues, eigenvectors = np.linalg.eigh(patches.T @ patches / len(patches))
+    eigenvalues, eigenvectors = eigenvalues[::-1], eigenvectors[:, ::-1]   # largest first, as airbench94 orders them
     filters = (eigenvectors / np.sqrt(eigenvalues + epsilon)).T.reshape(12, 2, 2, 3).transpose(1, 2, 3, 0)
     return np.concatenate([filters, -filters], axis=-1).astype("float32")
 
@@ -152,13 +153,20 @@ class Lookahead(keras.callbacks.Callback):
             slow += (1 - decay) * ops.convert_to_numpy(variable)
             variable.assign(slow)
 
+    def hold(self, variable, value: np.ndarray):
+        """Set ``variable``'s slow copy to ``value`` (a frozen variable must not drift through the slow weights)."""
+        index = next(i for i, weight in enumerate(self.model.weights) if weight is variable)
+        self.slow[index][...] = value
+
 
 class FreezeAfter(keras.callbacks.Callback):
-    """Keeps ``variable`` at its value from the end of epoch ``epochs`` on (airbench's whitening bias)."""
+    """Keeps ``variable`` at its value from the end of epoch ``epochs`` on (airbench's whitening bias), in the
+    lookahead's slow weights too. The optimizer still computes a step for it (making it untrainable would change the
+    list of variables that the optimizer was built with, which the JAX backend refuses); each step is undone."""
 
-    def __init__(self, variable, epochs: int):
+    def __init__(self, variable, epochs: int, lookahead: Lookahead | None = None):
         super().__init__()
-        self.variable, self.epochs, self.epoch, self.frozen = variable, epochs, 0, None
+        self.variable, self.epochs, self.lookahead, self.epoch, self.frozen = variable, epochs, lookahead, 0, None
 
     def on_epoch_end(self, epoch, logs=None):   # fit runs one epoch per call here, so count the calls
         self.epoch += 1
@@ -168,6 +176,8 @@ class FreezeAfter(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         if self.frozen is not None:
             self.variable.assign(self.frozen)
+            if self.lookahead is not None:
+                self.lookahead.hold(self.variable, self.frozen)
 
 
 def translate_and_flip(images: np.ndarray, flip: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -202,12 +212,13 @@ def train(widths, x_train: np.ndarray, y_train: np.ndarray, epochs: float, batch
     network = airbench_style_network(widths, x_train, l2)
     peak = 1.5 * batch_size / 1024 if peak is None else peak
     steps_per_epoch = len(x_train) // batch_size
-    total_steps = int(round(epochs * steps_per_epoch))
+    total_steps = int(np.ceil(epochs * steps_per_epoch))   # airbench94: ceil(48 x 9.9) = 476 steps
     network.compile(optimizer=keras.optimizers.SGD(Triangular(peak, total_steps), momentum=0.85, nesterov=True),
                     loss=keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.2))
-    callbacks = [FreezeAfter(network.get_layer("whiten").bias, WHITEN_BIAS_EPOCHS)]
-    if lookahead:
-        callbacks.insert(0, Lookahead(total_steps))
+    slow_weights = Lookahead(total_steps) if lookahead else None
+    # the lookahead first, then the freeze, which undoes any move of the frozen bias, in the slow weights too
+    callbacks = [c for c in (slow_weights, FreezeAfter(network.get_layer("whiten").bias, WHITEN_BIAS_EPOCHS,
+                                                       slow_weights)) if c is not None]
     one_hot = keras.utils.to_categorical(y_train, 10)
     flip = rng.random(len(x_train)) < 0.5
     start, done, epoch_seconds = time.perf_counter(), 0, []
@@ -222,8 +233,8 @@ def train(widths, x_train: np.ndarray, y_train: np.ndarray, epochs: float, batch
         epoch_seconds.append(time.perf_counter() - epoch_start)
         print(f"  epoch {len(epoch_seconds)}: loss {history.history['loss'][-1]:.3f}, {epoch_seconds[-1]:.0f} s",
               flush=True)
-    if lookahead:
-        callbacks[0].pull(1.0)   # end on the slow weights
+    if slow_weights is not None:
+        slow_weights.pull(1.0)   # end on the slow weights
     train_seconds = time.perf_counter() - start
     return network, {
         "widths": ",".join(map(str, widths)), "epochs": epochs, "batch": batch_size, "peak lr": peak,

@@ -96,3 +96,30 @@ def test_jpeg_cost_pairs_the_subset_with_the_copy_by_index_and_refuses_a_mismatc
     shuffled = SimpleNamespace(**{**vars(exact), "x_train": exact.x_train[::-1], "y_train": exact.y_train[::-1]})
     with pytest.raises(SystemExit, match="differ|do not pair up"):
         cifar10_jpeg_cost.pair_up(shuffled, copy, per_batch=3, batch=10)
+
+
+def test_whitening_filters_come_largest_eigenvalue_first():
+    # each filter is an eigenvector over sqrt(eigenvalue): the largest eigenvalue gives the shortest filter, and the
+    # partial identity of the next layer copies the first channels, so the order decides what it copies
+    images = np.random.default_rng(1).normal(size=(200, 32, 32, 3)).cumsum(axis=1).astype("float32")  # smooth rows
+    norms = np.linalg.norm(cifar10_airbench_style.whitening_kernel(images)[..., :12].reshape(12, 12), axis=0)
+    assert np.all(np.diff(norms) > 0), norms
+
+
+def test_frozen_bias_stays_frozen_through_lookahead_and_its_final_switch():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.1, momentum=0.85), loss="mse")
+    x, y = np.random.default_rng(0).normal(size=(20, 2)), np.ones((20, 1))      # 10 steps of 2 per epoch
+    slow = cifar10_airbench_style.Lookahead(total_steps=30)
+    freeze = cifar10_airbench_style.FreezeAfter(model.layers[0].bias, 1, slow)
+    model.fit(x, y, batch_size=2, epochs=1, shuffle=False, callbacks=[slow, freeze], verbose=0)
+    frozen = np.array(model.layers[0].bias)
+    kernel_after_one_epoch = np.array(model.layers[0].kernel)
+    for _ in range(2):
+        model.fit(x, y, batch_size=2, epochs=1, shuffle=False, callbacks=[slow, freeze], verbose=0)
+    slow.pull(1.0)
+    np.testing.assert_array_equal(np.array(model.layers[0].bias), frozen)
+    assert not np.allclose(np.array(model.layers[0].kernel), kernel_after_one_epoch)    # the rest still trains
