@@ -53,6 +53,7 @@ TRANSLATE = 2          # pixels of random translation during training
 BIAS_SCALE = 8.0       # batch-norm shifts learn BIAS_SCALE**2 = 64 times faster
 LOOKAHEAD_EVERY = 5    # steps between lookahead updates
 WHITEN_BIAS_EPOCHS = 3  # epochs during which the whitening layer's bias trains
+AIRBENCH_L2 = 0.0153 / 11.5   # airbench94's weight decay over its learning rate: the L2 gradient coefficient
 
 
 def whitening_kernel(images: np.ndarray, epsilon: float = 5e-4) -> np.ndarray:
@@ -216,9 +217,9 @@ def train(widths, x_train: np.ndarray, y_train: np.ndarray, epochs: float, batch
     network.compile(optimizer=keras.optimizers.SGD(Triangular(peak, total_steps), momentum=0.85, nesterov=True),
                     loss=keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.2))
     slow_weights = Lookahead(total_steps) if lookahead else None
+    freeze = FreezeAfter(network.get_layer("whiten").bias, WHITEN_BIAS_EPOCHS, slow_weights)
     # the lookahead first, then the freeze, which undoes any move of the frozen bias, in the slow weights too
-    callbacks = [c for c in (slow_weights, FreezeAfter(network.get_layer("whiten").bias, WHITEN_BIAS_EPOCHS,
-                                                       slow_weights)) if c is not None]
+    callbacks = [slow_weights, freeze] if lookahead else [freeze]
     one_hot = keras.utils.to_categorical(y_train, 10)
     flip = rng.random(len(x_train)) < 0.5
     start, done, epoch_seconds = time.perf_counter(), 0, []
@@ -250,14 +251,19 @@ def run(widths, data, epochs: float, batch_size: int, peak: float | None, l2: fl
     return {**row, **accuracies_on_test_set(network, x_test, y_test)}
 
 
+def normaliser(reference: np.ndarray):
+    """A function mapping uint8 images to float32 with ``reference``'s per-channel mean 0 and standard deviation 1."""
+    mean = reference.reshape(-1, 3).mean(axis=0) / 255
+    std = reference.reshape(-1, 3).std(axis=0) / 255
+    return lambda u8: ((u8.astype("float32") / 255 - mean) / std).astype("float32")
+
+
 def load_data(images: int | None):
     from helpers import load_cifar10, stratified_subset
 
     cifar = load_cifar10()
     x, y = stratified_subset(cifar.x_train, cifar.y_train, images, seed=0)
-    mean = x.reshape(-1, 3).mean(axis=0) / 255
-    std = x.reshape(-1, 3).std(axis=0) / 255
-    normalise = lambda u8: ((u8.astype("float32") / 255 - mean) / std).astype("float32")  # noqa: E731
+    normalise = normaliser(x)
     return normalise(x), y[:, 0], normalise(cifar.x_test), cifar.y_test[:, 0]
 
 
@@ -268,7 +274,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch-size", type=int, default=512)
     parser.add_argument("--peak-learning-rate", type=float, default=None,
                         help="per mean loss; default airbench94's, 1.5 x batch / 1024")
-    parser.add_argument("--l2", type=float, default=0.0153 / 11.5, help="L2 gradient coefficient of the weights")
+    parser.add_argument("--l2", type=float, default=AIRBENCH_L2, help="L2 gradient coefficient of the weights")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--no-lookahead", action="store_true")
     parser.add_argument("--images", type=int, default=0, help="training images (0: all 50,000)")

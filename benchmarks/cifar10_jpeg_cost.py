@@ -36,7 +36,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np
 from scipy import stats
 
-from benchmarks.cifar10_airbench_style import train
+from benchmarks.cifar10_airbench_style import AIRBENCH_L2, normaliser, train
 from benchmarks.report import write_results
 from helpers.datasets import SPECS, read_dataset_file
 from helpers.paths import data_dirs, display_path
@@ -112,9 +112,7 @@ def main(argv: list[str] | None = None) -> None:
         keep = np.random.default_rng(0).permutation(len(pairs["y_train"]))[:args.images]
         for key in ("x_train", "x_train_jpeg", "y_train"):
             pairs[key] = pairs[key][keep]
-    mean = pairs["x_train"].reshape(-1, 3).mean(axis=0) / 255
-    std = pairs["x_train"].reshape(-1, 3).std(axis=0) / 255
-    normalise = lambda u8: ((u8.astype("float32") / 255 - mean) / std).astype("float32")  # noqa: E731
+    normalise = normaliser(pairs["x_train"])   # the exact images' statistics for both, so pixels are the only change
     widths = tuple(int(w) for w in args.widths.split(","))
 
     rows, training_cost, whole_cost = [], [], []
@@ -123,7 +121,7 @@ def main(argv: list[str] | None = None) -> None:
         for trained_on, key in (("exact", "x_train"), ("JPEG", "x_train_jpeg")):
             print(f"seed {seed}, trained on {trained_on} images", flush=True)
             network, row = train(widths, normalise(pairs[key]), pairs["y_train"], args.epochs, args.batch_size,
-                                 None, 0.0153 / 11.5, seed, lookahead=True)
+                                 None, AIRBENCH_L2, seed, lookahead=True)
             for tested_on, test_key in (("exact", "x_test"), ("JPEG", "x_test_jpeg")):
                 correct[trained_on, tested_on] = flip_tta_correct(network, normalise(pairs[test_key]), pairs["y_test"])
             rows.append({**row, "trained on": trained_on,
