@@ -66,7 +66,11 @@ def whitening_kernel(images: np.ndarray, epsilon: float = 5e-4) -> np.ndarray:
     return np.concatenate([filters, -filters], axis=-1).astype("float32")
 
 
-TORCH_DEFAULT = keras.initializers.VarianceScaling(1 / 3, "fan_in", "uniform")   # U(+-1/sqrt(fan_in))
+def torch_default() -> keras.initializers.Initializer:
+    """PyTorch's default initialisation, U(+-1/sqrt(fan_in)), as a new initializer for each layer. A Keras
+    initializer made without a seed fixes one when it is made (from Python's random state), so one shared instance
+    would give every layer of a shape, and every run in the process, the same weights, whatever the run's seed."""
+    return keras.initializers.VarianceScaling(1 / 3, "fan_in", "uniform")
 
 
 class PartialIdentity(keras.initializers.Initializer):
@@ -74,7 +78,7 @@ class PartialIdentity(keras.initializers.Initializer):
 
     def __call__(self, shape, dtype=None):
         kernel_height, kernel_width, in_channels, out_channels = shape
-        kernel = np.array(ops.convert_to_numpy(TORCH_DEFAULT(shape)))
+        kernel = np.array(ops.convert_to_numpy(torch_default()(shape)))
         matching = np.arange(min(in_channels, out_channels))
         kernel[..., matching] = 0.0
         kernel[kernel_height // 2, kernel_width // 2, matching, matching] = 1.0
@@ -113,7 +117,7 @@ def airbench_style_network(widths: tuple[int, int, int], train_images: np.ndarra
         x = norm_gelu(layers.MaxPooling2D(2)(conv(filters)(x)), regularizer)
         x = norm_gelu(conv(filters)(x), regularizer)
     x = layers.GlobalMaxPooling2D()(x)
-    dense = layers.Dense(10, use_bias=False, kernel_initializer=TORCH_DEFAULT, kernel_regularizer=regularizer)
+    dense = layers.Dense(10, use_bias=False, kernel_initializer=torch_default(), kernel_regularizer=regularizer)
     logits = layers.Rescaling(1 / 9)(dense(x))
     network = keras.Model(inputs, logits, name="airbench_style_" + "_".join(map(str, widths)))
     whiten.kernel.assign(whitening_kernel(train_images[:5000]))

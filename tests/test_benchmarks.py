@@ -70,6 +70,21 @@ def test_partial_identity_copies_matching_channels_like_pytorch_dirac():
     assert not narrowing[1, 1, 4:].any()
 
 
+def test_random_initial_weights_follow_the_seed_and_differ_between_layers():
+    import keras
+
+    def first_kernels(seed):
+        keras.utils.set_random_seed(seed)
+        return [np.asarray(cifar10_airbench_style.PartialIdentity()((3, 3, 4, 6))) for _ in range(2)]
+
+    first, second = first_kernels(0)
+    again, _ = first_kernels(0)
+    other, _ = first_kernels(1)
+    np.testing.assert_array_equal(first, again)                   # the same seed, the same weights
+    assert not np.allclose(first[..., 4:], other[..., 4:])         # another seed, other weights
+    assert not np.allclose(first[..., 4:], second[..., 4:])        # two layers of one shape start apart
+
+
 def test_coupled_l2_recipe_penalises_every_weight_and_drops_keras_decay():
     model, network = cifar10_recipes.build(cifar10_recipes.RECIPES["w16-b64-l2"], steps=10)
     penalty = float(sum(np.asarray(loss) for loss in model.losses))
