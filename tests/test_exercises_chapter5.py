@@ -58,6 +58,8 @@ RIGHT = [
     (ex.check_predicted_se_parameters, lambda: 64 * 16 + 16 + 16 * 64 + 64),
     (ex.check_small_net_design, lambda: small_net()),
     (ex.check_flip_tta, tta),
+    (ex.check_prelu, lambda x, slopes: np.where(x > 0, x, slopes * x)),
+    (ex.check_prelu, lambda x, slopes: np.maximum(x, 0) + slopes * np.minimum(x, 0)),   # He et al.'s form
 ]
 
 
@@ -82,6 +84,11 @@ def test_right_answers_pass_and_return_nothing(check, answer, capfd):
     (ex.check_small_net_design, lambda: None),
     (ex.check_flip_tta, tta_vertical),
     (ex.check_flip_tta, lambda predict, images: predict(images)),
+    (ex.check_prelu, lambda x, slopes: np.maximum(x, slopes * x)),          # right only for slopes up to 1
+    (ex.check_prelu, lambda x, slopes: np.where(x > 0, x, 0.25 * x)),       # one fixed slope: a LeakyReLU
+    (ex.check_prelu, lambda x, slopes: np.where(x > 0, x, slopes.mean() * x)),
+    (ex.check_prelu, lambda x, slopes: np.maximum(x, 0)),                    # a ReLU
+    (ex.check_prelu, lambda x, slopes: np.where(x > 0, x, slopes[0] * x)),    # the first channel's slope for all
 ])
 def test_wrong_answers_raise_with_a_hint(check, answer, capfd):
     with pytest.raises(AssertionError, match="Hint:"):

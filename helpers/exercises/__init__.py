@@ -13,7 +13,8 @@ from helpers.exercises.chapter3 import (check_conv2d_strided, check_conv2d_valid
 from helpers.exercises.chapter4 import (check_conv_params, check_fixed_setup, check_flatten_dense_params, check_mnist_cnn,
                                         check_predicted_flatten_and_params, check_small_wide_view_cnn)
 from helpers.exercises.chapter5 import (check_baseline_model, check_class_accuracies, check_conv_macs,
-                                        check_flip_tta, check_predicted_se_parameters, check_small_net_design)
+                                        check_flip_tta, check_predicted_se_parameters, check_prelu,
+                                        check_small_net_design)
 from helpers.exercises.chapter6 import (check_first_kernel, check_grad_cam_map, check_predicted_map_size,
                                         check_rescale_for_display, check_sharper_grad_cam_cnn, check_strongest_filter)
 from helpers.exercises.core import NOT_ATTEMPTED, compare, run_check

@@ -139,3 +139,29 @@ def check_flip_tta(flip_tta_probabilities: Callable, quiet: bool = False) -> Non
     run_check("flip_tta_probabilities", flip_tta_probabilities, [((_position_sensitive_predict, images), expected)],
               quiet=quiet, hint="a mirror image swaps left and right: which axis of an (image, row, column, channel) "
                                 "array runs from left to right? Flipping the rows turns the picture upside down.")
+
+
+def _keras_prelu(x: np.ndarray, slopes: np.ndarray) -> np.ndarray:
+    """Keras' PReLU layer with one slope per channel (the last axis of ``x``) set to ``slopes``, applied to ``x``."""
+    import keras
+
+    with silenced_stderr():
+        layer = keras.layers.PReLU(shared_axes=list(range(1, x.ndim - 1)) or None)
+        layer.build(x.shape)
+        layer.alpha.assign(np.broadcast_to(slopes, layer.alpha.shape))
+        return np.asarray(keras.ops.convert_to_numpy(layer(x)), dtype="float64")
+
+
+def check_prelu(prelu: Callable, quiet: bool = False) -> None:
+    """prelu(x, slopes) -> x where x > 0, slopes * x elsewhere, one slope per channel (the last axis of x)."""
+    rng = np.random.default_rng(7)
+    images = rng.normal(size=(2, 3, 4, 3)).astype("float32")      # after a convolution: (n, rows, columns, channels)
+    units = rng.normal(size=(4, 5)).astype("float32")              # after a dense layer: (n, units)
+    image_slopes = np.array([0.25, 1.5, -0.5], dtype="float32")    # learned slopes need not stay between 0 and 1
+    unit_slopes = np.array([0.0, 0.1, 0.25, 1.5, 2.0], dtype="float32")
+    cases = [((images, image_slopes), _keras_prelu(images, image_slopes)),
+             ((units, unit_slopes), _keras_prelu(units, unit_slopes))]
+    run_check("prelu", prelu, cases, tolerance=1e-5, quiet=quiet,
+              hint="keep x where it is positive; elsewhere multiply it by the slope of its own channel (an array of "
+                   "shape (channels,) lines up with the last axis of x by broadcasting). Shortcuts that hold only "
+                   "for slopes between 0 and 1 fail here: a learned slope can be larger.")
