@@ -7,6 +7,10 @@ trains one untimed epoch first (graph building, XLA compilation), then ``--epoch
 reported. With ``--accuracy`` each recipe instead trains its full schedule and reports test accuracy, with and
 without flip averaging.
 
+Some recipes add one trick of the fast published recipes, to measure what it buys: Cutout, Page's coupled L2 decay,
+a moving average of the weights (Keras' ``use_ema``, swapped in at the end of training) and progressive resizing
+(the first epochs on downscaled images, which cost less; one schedule and optimizer across the sizes).
+
 Run it from the course root as a module (it imports the course's ``helpers``)::
 
     .venv/bin/python -m benchmarks.cifar10_recipes --images 10000 --epochs 2
@@ -45,6 +49,8 @@ class Recipe:
     cutout: int = 0          # side of the square that Cutout blanks in each training image (0: none)
     weight_decay: float = 5e-4   # Keras' decoupled decay: each step shrinks every weight by lr x weight_decay
     l2: float = 0.0          # coupled decay, as in PyTorch's SGD and Page's code: l2 x weight joins the gradient
+    ema: float = 0.0         # momentum of a moving average of the weights, which replaces them at the end (0: none)
+    early_sizes: tuple[int, ...] = ()   # progressive resizing: the image side of the first epochs, then 32
 
 
 RECIPES = {recipe.name: recipe for recipe in [
@@ -67,6 +73,11 @@ RECIPES = {recipe.name: recipe for recipe in [
     Recipe("w16-b64-l2", 16, 64, peak_learning_rate=0.05, weight_decay=0.0, l2=5e-4),
     Recipe("w64-b512-xla-bf16-l2", 64, 512, jit_compile=True, mixed_precision=True, peak_learning_rate=0.4,
            weight_decay=0.0, l2=5e-4),
+    # Keras' own weight averaging (SGD's use_ema): 0.99 averages over about the last 100 steps
+    Recipe("w16-b64-ema", 16, 64, peak_learning_rate=0.05, ema=0.99),
+    # progressive resizing (fast.ai's DAWNBench entries): the first epoch on 16 x 16 images, the second on 24 x 24;
+    # they cost about a quarter and a half of an epoch at 32 x 32, so 4 epochs take about as long as 3
+    Recipe("w16-b64-prog", 16, 64, peak_learning_rate=0.05, early_sizes=(16, 24)),
 ]}
 DEFAULT_RECIPES = ["w16-b128", "w16-b256", "w16-b512", "w24-b256", "w32-b256"]
 
@@ -118,29 +129,46 @@ class Cutout(keras.layers.Layer):
 
 
 def build(recipe: Recipe, steps: int, seed: int = 0):
-    """The training model (augmentation + network) compiled with the recipe; returns (model, network)."""
+    """The training model (augmentation + network) compiled with the recipe; returns (model, network).
+
+    With ``early_sizes`` the network accepts any image size, and ``training_model_for`` makes the training model
+    of each smaller size around the same network and optimizer."""
     from helpers import set_seed
 
+    if recipe.ema and recipe.early_sizes:
+        # Keras replaces the weights by their average at the end of every fit(), so one average cannot span phases
+        raise ValueError(f"{recipe.name}: a moving average of the weights cannot be combined with progressive resizing")
     if keras.backend.backend() == "tensorflow":
         set_seed(seed, deterministic_ops=not recipe.jit_compile)  # Keras refuses XLA under TF op determinism
     else:
         keras.utils.set_random_seed(seed)
     keras.mixed_precision.set_global_policy("mixed_bfloat16" if recipe.mixed_precision else "float32")
-    network = resnet9(recipe.width)
+    network = resnet9(recipe.width, image_size=None if recipe.early_sizes else 32)
     if recipe.l2:
         for variable in network.trainable_variables:   # every weight, batch-norm scales and shifts included
             variable.regularizer = keras.regularizers.L2(recipe.l2 / 2)   # gradient l2 x weight
     augmentation = [flip_and_shift(seed=seed)] + ([Cutout(recipe.cutout, seed=seed)] if recipe.cutout else [])
-    model = keras.Sequential([keras.Input((32, 32, 3)), *augmentation, network], name="training_model")
     schedule = keras.optimizers.schedules.CosineDecay(0.0, decay_steps=steps - steps // 5, warmup_steps=steps // 5,
                                                       warmup_target=recipe.peak_learning_rate)
-    optimizer = keras.optimizers.SGD(schedule, momentum=0.9, nesterov=True, weight_decay=recipe.weight_decay or None)
+    ema = {"use_ema": True, "ema_momentum": recipe.ema} if recipe.ema else {}
+    optimizer = keras.optimizers.SGD(schedule, momentum=0.9, nesterov=True, weight_decay=recipe.weight_decay or None,
+                                     **ema)
+    model = training_model_for(recipe, network, augmentation, optimizer, 32)
+    return model, network
+
+
+def training_model_for(recipe: Recipe, network, augmentation: list, optimizer, image_size: int):
+    """The augmentation, a bilinear (antialiased) downscaling to ``image_size`` when it is below 32, and the network,
+    compiled with the recipe's loss and the given optimizer (shared by every size, so the schedule runs on)."""
+    resize = [keras.layers.Resizing(image_size, image_size, antialias=True)] if image_size != 32 else []
+    model = keras.Sequential([keras.Input((32, 32, 3)), *augmentation, *resize, network],
+                             name=f"training_model_{image_size}")
     model.compile(optimizer=optimizer,
                   loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.1), metrics=["accuracy"],
                   jit_compile=recipe.jit_compile)
     if bool(model.jit_compile) != recipe.jit_compile:
         raise RuntimeError(f"{recipe.name}: asked for jit_compile={recipe.jit_compile}, Keras uses {model.jit_compile}")
-    return model, network
+    return model
 
 
 class EpochTimer(keras.callbacks.Callback):
@@ -158,17 +186,30 @@ def measure(recipe: Recipe, data, timed_epochs: int, accuracy_epochs: int | None
     x_train, y_train, x_test, y_test = data
     epochs = accuracy_epochs or 1 + timed_epochs
     steps = int(np.ceil(len(x_train) / recipe.batch_size)) * epochs
+    if len(recipe.early_sizes) >= epochs:
+        raise ValueError(f"{recipe.name} resizes its first {len(recipe.early_sizes)} epochs; train more epochs than that")
     model, network = build(recipe, steps, seed)
+    sizes = [*recipe.early_sizes, *[32] * (epochs - len(recipe.early_sizes))]
     timer = EpochTimer()
     start = time.perf_counter()
-    model.fit(x_train, y_train, batch_size=recipe.batch_size, epochs=epochs, callbacks=[timer], verbose=0)
+    if recipe.early_sizes:   # one fit() per epoch, each with the training model of its image size
+        augmentation, seconds = model.layers[:-1], []   # build()'s model has no resizing: augmentation, network
+        for size in sizes:
+            phase_model = training_model_for(recipe, network, augmentation, model.optimizer, size)
+            phase_model.fit(x_train, y_train, batch_size=recipe.batch_size, epochs=1, callbacks=[timer], verbose=0)
+            seconds += timer.seconds
+    else:
+        model.fit(x_train, y_train, batch_size=recipe.batch_size, epochs=epochs, callbacks=[timer], verbose=0)
+        seconds = timer.seconds
     row = {"recipe": recipe.name, "width": recipe.width, "batch": recipe.batch_size,
            "XLA": "yes" if model.jit_compile else "no", "precision": keras.mixed_precision.global_policy().name,
            "cutout": recipe.cutout or "no",
            "decay": f"L2 {recipe.l2:g}" if recipe.l2 else f"decoupled {recipe.weight_decay:g}",
-           "seed": seed,
-           "params": network.count_params(), "first epoch (s)": round(timer.seconds[0], 1),
-           "s/epoch (median)": round(statistics.median(timer.seconds[1:] or timer.seconds), 1)}
+           "EMA": f"{recipe.ema:g}" if recipe.ema else "no",
+           "sizes": ", ".join(map(str, sizes)) if recipe.early_sizes else "32",
+           "seed": seed, "steps": int(model.optimizer.iterations),
+           "params": network.count_params(), "first epoch (s)": round(seconds[0], 1),
+           "s/epoch (median)": round(statistics.median(seconds[1:] or seconds), 1)}
     if accuracy_epochs:
         labels = y_test.argmax(axis=1)
         plain = network.predict(x_test, batch_size=1000, verbose=0)

@@ -79,20 +79,22 @@ def fashion_cnn():
     return keras.Model(inputs, outputs, name="fashion_cnn")
 
 
-def resnet9(width: int = 16, residual_connections: bool = True):
+def resnet9(width: int = 16, residual_connections: bool = True, image_size: int | None = 32):
     """A ResNet-9-style CIFAR-10 network (32 x 32 x 3 -> 10 classes).
 
     Stages of conv-BN-ReLU double the channels (width, 2w, 4w, 8w) and halve the resolution with max pooling;
     two residual blocks add x + F(x); global max pooling and a dense layer whose outputs are scaled by 1/8
     (it keeps early training calm) give the class probabilities. With ``residual_connections=False`` the two
     blocks return F(x) alone: the same layers and weights, a plain nine-layer stack (chapter 5's ablation).
+    ``image_size=None`` accepts square images of any side (the global pooling makes the weights size-free), for
+    training on smaller images first (progressive resizing, in ``benchmarks/cifar10_recipes.py``).
     """
 
     def residual(x, filters, name):
         h = conv_bn_relu(conv_bn_relu(x, filters, f"{name}a"), filters, f"{name}b")
         return keras.layers.Add(name=f"{name}_add")([x, h]) if residual_connections else h
 
-    inputs = keras.Input((32, 32, 3), name="image")
+    inputs = keras.Input((image_size, image_size, 3), name="image")
     x = conv_bn_relu(inputs, width, "prep")
     x = keras.layers.MaxPooling2D(2, name="layer1_pool")(conv_bn_relu(x, 2 * width, "layer1"))
     x = residual(x, 2 * width, "res1")

@@ -95,6 +95,42 @@ def test_coupled_l2_recipe_penalises_every_weight_and_drops_keras_decay():
     assert not plain.losses and plain.optimizer.weight_decay == 5e-4
 
 
+def test_ema_recipe_ends_with_the_averaged_weights():
+    import keras
+
+    model, network = cifar10_recipes.build(cifar10_recipes.RECIPES["w16-b64-ema"], steps=4)
+    assert model.optimizer.use_ema and model.optimizer.ema_momentum == 0.99
+    rng = np.random.default_rng(0)
+    x, y = rng.random((128, 32, 32, 3), dtype=np.float32), keras.utils.to_categorical(rng.integers(0, 10, 128), 10)
+    before = [np.asarray(v).copy() for v in network.trainable_variables]
+    model.fit(x, y, batch_size=64, epochs=2, verbose=0)
+    averages = model.optimizer._model_variables_moving_average
+    assert len(averages) == len(network.trainable_variables)
+    for variable, average, start in zip(network.trainable_variables, averages, before):
+        np.testing.assert_array_equal(np.asarray(variable), np.asarray(average))   # fit() swapped the average in
+    assert any(not np.allclose(np.asarray(v), b) for v, b in zip(network.trainable_variables, before))
+    assert not cifar10_recipes.build(cifar10_recipes.RECIPES["w16-b64"], steps=4)[0].optimizer.use_ema
+
+
+def test_progressive_resizing_trains_on_smaller_images_first_with_one_schedule():
+    recipe = cifar10_recipes.RECIPES["w16-b64-prog"]
+    assert recipe.early_sizes == (16, 24)
+    model, network = cifar10_recipes.build(recipe, steps=8)
+    small = cifar10_recipes.training_model_for(recipe, network, model.layers[:-1], model.optimizer, 16)
+    assert small.layers[-1] is network and small.optimizer is model.optimizer
+    assert tuple(small.layers[-2].compute_output_shape((None, 32, 32, 3))) == (None, 16, 16, 3)
+    images = np.random.default_rng(0).random((4, 32, 32, 3), dtype=np.float32)
+    assert small.predict(images, verbose=0).shape == (4, 10)
+    data = cifar10_recipes.load_data(128, synthetic=True)
+    row = cifar10_recipes.measure(recipe, data, timed_epochs=0, accuracy_epochs=3)
+    assert row["sizes"] == "16, 24, 32" and 0.0 <= row["test acc, flip TTA"] <= 1.0
+    assert row["steps"] == 3 * 2    # 128 images in batches of 64, 3 epochs: the phases share one optimizer
+    with pytest.raises(ValueError, match="train more epochs"):
+        cifar10_recipes.measure(recipe, data, timed_epochs=0, accuracy_epochs=2)
+    with pytest.raises(ValueError, match="cannot be combined"):
+        cifar10_recipes.build(cifar10_recipes.Recipe("both", 8, 64, ema=0.9, early_sizes=(16,)), steps=8)
+
+
 def test_jpeg_cost_pairs_the_subset_with_the_copy_by_index_and_refuses_a_mismatch():
     rng = np.random.default_rng(0)
     images = lambda n: rng.integers(0, 256, (n, 32, 32, 3), dtype=np.uint8)  # noqa: E731
