@@ -112,6 +112,27 @@ def test_ema_recipe_ends_with_the_averaged_weights():
     assert not cifar10_recipes.build(cifar10_recipes.RECIPES["w16-b64"], steps=4)[0].optimizer.use_ema
 
 
+def test_batch_norm_recalibration_re_estimates_the_statistics_and_nothing_else():
+    import keras
+
+    from helpers.architectures import resnet9
+
+    network = resnet9(8)
+    images = np.random.default_rng(0).random((256, 32, 32, 3), dtype=np.float32)
+    batch_norm = network.get_layer("prep_bn")
+    batch_norm.moving_mean.assign(np.full(8, 100.0))          # statistics that belong to other weights
+    batch_norm.moving_variance.assign(np.full(8, 100.0))
+    weights = [np.asarray(v).copy() for v in network.trainable_variables]
+    cifar10_recipes.recalibrate_batch_norm(network, images, batch_size=64)
+    features = np.asarray(keras.Model(network.input, network.get_layer("prep_conv").output)(images))
+    np.testing.assert_allclose(np.asarray(batch_norm.moving_mean), features.mean(axis=(0, 1, 2)), atol=0.02)
+    np.testing.assert_allclose(np.asarray(batch_norm.moving_variance), features.var(axis=(0, 1, 2)), rtol=0.1)
+    for variable, before in zip(network.trainable_variables, weights):
+        np.testing.assert_array_equal(np.asarray(variable), before)
+    recipe = cifar10_recipes.RECIPES["w16-b64-ema-bn"]
+    assert recipe.ema == 0.99 and recipe.recalibrate_bn
+
+
 def test_progressive_resizing_trains_on_smaller_images_first_with_one_schedule():
     recipe = cifar10_recipes.RECIPES["w16-b64-prog"]
     assert recipe.early_sizes == (16, 24)
