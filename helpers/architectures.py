@@ -86,8 +86,8 @@ def resnet9(width: int = 16, residual_connections: bool = True, image_size: int 
     two residual blocks add x + F(x); global max pooling and a dense layer whose outputs are scaled by 1/8
     (it keeps early training calm) give the class probabilities. With ``residual_connections=False`` the two
     blocks return F(x) alone: the same layers and weights, a plain nine-layer stack (chapter 5's ablation).
-    ``image_size=None`` accepts square images of any side (the global pooling makes the weights size-free), for
-    training on smaller images first (progressive resizing, in ``benchmarks/cifar10_recipes.py``).
+    ``image_size=None`` accepts images of any size (the global pooling makes the weights independent of it), for
+    training on smaller images first (progressive resizing, measured in ``benchmarks/cifar10_recipes.py``).
     """
 
     def residual(x, filters, name):
