@@ -23,6 +23,7 @@ and commit. ``--note`` adds a sentence (e.g. that the machine was shared with ot
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import time
@@ -162,7 +163,7 @@ def build(recipe: Recipe, steps: int, seed: int = 0):
 
 
 def training_model_for(recipe: Recipe, network, augmentation: list, optimizer, image_size: int):
-    """The augmentation, a bilinear (antialiased) downscaling to ``image_size`` when it is below 32, and the network,
+    """The augmentation, a bilinear (antialiased) downscaling to ``image_size`` when it is not 32, and the network,
     compiled with the recipe's loss and the given optimizer (shared by every size, so the schedule runs on)."""
     resize = [keras.layers.Resizing(image_size, image_size, antialias=True)] if image_size != 32 else []
     model = keras.Sequential([keras.Input((32, 32, 3)), *augmentation, *resize, network],
@@ -209,11 +210,12 @@ def measure(recipe: Recipe, data, timed_epochs: int, accuracy_epochs: int | None
     sizes = [*recipe.early_sizes, *[32] * (epochs - len(recipe.early_sizes))]
     timer = EpochTimer()
     start = time.perf_counter()
-    if recipe.early_sizes:   # one fit() per epoch, each with the training model of its image size
+    if recipe.early_sizes:   # one fit() per image size, each with the training model of that size
         augmentation, seconds = model.layers[:-1], []   # build()'s model has no resizing: augmentation, network
-        for size in sizes:
+        for size, run in itertools.groupby(sizes):
             phase_model = training_model_for(recipe, network, augmentation, model.optimizer, size)
-            phase_model.fit(x_train, y_train, batch_size=recipe.batch_size, epochs=1, callbacks=[timer], verbose=0)
+            phase_model.fit(x_train, y_train, batch_size=recipe.batch_size, epochs=len(list(run)), callbacks=[timer],
+                            verbose=0)
             seconds += timer.seconds
     else:
         model.fit(x_train, y_train, batch_size=recipe.batch_size, epochs=epochs, callbacks=[timer], verbose=0)
@@ -267,7 +269,8 @@ def main(argv: list[str] | None = None) -> None:
         data=f"{len(data[0]):,} training images ({'random pixels' if args.synthetic else 'CIFAR-10'}), as NumPy "
              "arrays; augmentation (flip + shift, and cutout where the table says so) inside the model",
         footer="The first epoch includes building the graph (and XLA compilation); the median is over the timed "
-               "epochs.",
+               "epochs. With progressive resizing (several sizes) the first epoch of each size builds its own "
+               "training graph.",
         note=args.note)
 
 
