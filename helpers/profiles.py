@@ -4,7 +4,7 @@ Choose one with the environment variable ``COURSE_PROFILE``:
 
 * ``quick``    - for CI and a first look: small subsets, 1-3 epochs; the whole test suite runs in minutes.
 * ``standard`` - the default for learners: each notebook finishes within about 15 minutes on a laptop CPU
-  (chapter 5, the project, within about 20).
+  (chapter 5, the project, in about 20).
 * ``full``     - the book-scale runs, meant for a GPU.
 
 A size of ``None`` means "everything available".
