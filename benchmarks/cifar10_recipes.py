@@ -75,13 +75,13 @@ RECIPES = {recipe.name: recipe for recipe in [
     Recipe("w16-b64-l2", 16, 64, peak_learning_rate=0.05, weight_decay=0.0, l2=5e-4),
     Recipe("w64-b512-xla-bf16-l2", 64, 512, jit_compile=True, mixed_precision=True, peak_learning_rate=0.4,
            weight_decay=0.0, l2=5e-4),
-    # Keras' own weight averaging (SGD's use_ema): 0.99 averages over about the last 100 steps
+    # Keras' own weight averaging (SGD's use_ema): an exponential average with a time constant of 100 steps
     Recipe("w16-b64-ema", 16, 64, peak_learning_rate=0.05, ema=0.99),
     # Keras averages the trainable weights only: the batch norms' running statistics still belong to the last
     # weights, so this one re-estimates them for the averaged weights (as SWA does, Izmailov et al. 2018)
     Recipe("w16-b64-ema-bn", 16, 64, peak_learning_rate=0.05, ema=0.99, recalibrate_bn=True),
     # progressive resizing (fast.ai's DAWNBench entries): the first epoch on 16 x 16 images, the second on 24 x 24;
-    # they cost about a quarter and a half of an epoch at 32 x 32, so 4 epochs take about as long as 3
+    # by their pixels 4 such epochs cost about as much as 3 at 32 x 32 (measured on the CPU: more, see the docs)
     Recipe("w16-b64-prog", 16, 64, peak_learning_rate=0.05, early_sizes=(16, 24)),
 ]}
 DEFAULT_RECIPES = ["w16-b128", "w16-b256", "w16-b512", "w24-b256", "w32-b256"]

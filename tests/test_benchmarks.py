@@ -106,7 +106,7 @@ def test_ema_recipe_ends_with_the_averaged_weights():
     model.fit(x, y, batch_size=64, epochs=2, verbose=0)
     averages = model.optimizer._model_variables_moving_average
     assert len(averages) == len(network.trainable_variables)
-    for variable, average, start in zip(network.trainable_variables, averages, before):
+    for variable, average in zip(network.trainable_variables, averages):
         np.testing.assert_array_equal(np.asarray(variable), np.asarray(average))   # fit() swapped the average in
     assert any(not np.allclose(np.asarray(v), b) for v, b in zip(network.trainable_variables, before))
     assert not cifar10_recipes.build(cifar10_recipes.RECIPES["w16-b64"], steps=4)[0].optimizer.use_ema
