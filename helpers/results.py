@@ -228,6 +228,11 @@ def schema_problems(data: Any, chapter: int) -> list[str]:
         problems.append(f"run.commit {run['commit']!r} is not a full git commit hash")
     if isinstance(run.get("wall_time_s"), (int, float)) and not run["wall_time_s"] > 0:
         problems.append("run.wall_time_s must be positive")
+    speed = run.get("training_step_ms")   # written by make reference since 2026-12-07; older files lack it
+    if speed is not None and not (isinstance(speed, dict) and set(speed) == {"before", "after"} and all(
+            value is None or (isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0)
+            for value in speed.values())):
+        problems.append(f"run.training_step_ms is {speed!r}, expected {{'before': ms or null, 'after': ms or null}}")
     results = data.get("results")
     if not isinstance(results, dict):
         problems.append("'results' is missing")

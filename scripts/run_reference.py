@@ -11,7 +11,9 @@ For each notebook ``notebooks/NN_name.ipynb`` it
    the chapter's results); the executed copy goes to ``--executed-dir`` (default ``docs/results/executed/``,
    git-ignored): the committed notebooks are never touched;
 3. adds what describes the run: machine (CPU, cores, OS, Python, TensorFlow, Keras, GPU), date, commit, profile,
-   command, the notebook's wall time and the dataset files that were available.
+   command, the notebook's wall time, the dataset files that were available, and how fast the machine was just
+   before and just after the notebook (``scripts/machine_speed.py``: milliseconds per training step of chapter 5's
+   network), since a shared machine's speed drifts and the wall time means little without it.
 
 It stops at the first notebook that fails, whose results file then stays deleted. The data folders come from
 ``COURSE_DATA_DIR`` as for the notebooks; the README names the complete datasets the reference run uses.
@@ -87,6 +89,17 @@ def machine() -> dict:
             "keras": _version("keras"), "gpu": gpus()}
 
 
+def training_step_ms() -> float | None:
+    """The machine's current speed by ``scripts/machine_speed.py`` (in a subprocess, so that this script does not
+    load TensorFlow), or None when the probe fails (the run goes on; the file then says the speed is unknown)."""
+    probe = [sys.executable, str(COURSE_ROOT / "scripts" / "machine_speed.py")]
+    try:
+        done = subprocess.run(probe, capture_output=True, text=True, timeout=600, cwd=COURSE_ROOT)
+        return float(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else None
+    except (OSError, subprocess.TimeoutExpired, ValueError, IndexError):
+        return None
+
+
 def git_commit(repo: Path = COURSE_ROOT) -> tuple[str, bool]:
     """The checked-out commit, and whether the working tree differs from it (then the run is not of that commit).
 
@@ -123,6 +136,7 @@ def run_notebook(notebook: Path, executed_dir: Path, machine_info: dict) -> floa
     # Models the reference chapters save for each other (chapters 4 and 5 for 6) stay apart from the quick runs'.
     os.environ.setdefault("COURSE_ARTIFACTS_DIR", str(COURSE_ROOT / "artifacts" / "reference"))
     contents = nbformat.read(notebook, as_version=4)
+    speed_before = training_step_ms()
     client = NotebookClient(contents, timeout=CELL_TIMEOUT_S, kernel_name="python3",
                             resources={"metadata": {"path": str(notebook.parent)}})
     clock = time.perf_counter()
@@ -132,6 +146,7 @@ def run_notebook(notebook: Path, executed_dir: Path, machine_info: dict) -> floa
         wall_time = time.perf_counter() - clock
         executed_dir.mkdir(parents=True, exist_ok=True)
         nbformat.write(contents, executed_dir / notebook.name)
+    speed_after = training_step_ms()
     data = load(chapter) or {"chapter": chapter, "profile": PROFILE, "results": {}, "figures": {}}
     data.setdefault("figures", {})
     try:
@@ -146,11 +161,13 @@ def run_notebook(notebook: Path, executed_dir: Path, machine_info: dict) -> floa
         "notebook": shown,
         "wall_time_s": round(wall_time, 1),
         "machine": machine_info,
+        "training_step_ms": {"before": speed_before, "after": speed_after},
         "data_files": data_files(),
     }
     save(chapter, data)
     print(f"chapter {chapter}: {wall_time:.0f} s, {len(data['results'])} results, {len(data['figures'])} figures "
-          f"-> {results_file(chapter).name}", flush=True)
+          f"-> {results_file(chapter).name}; machine speed {speed_before} ms per step before, {speed_after} after",
+          flush=True)
     return wall_time
 
 

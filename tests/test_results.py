@@ -139,11 +139,25 @@ def test_make_reference_runner_on_a_fake_notebook(tmp_path):
     assert data["results"]["test_accuracy"]["value"] == 0.75
     assert data["run"]["command"] == "make reference NOTEBOOKS=03_fake_chapter.ipynb"
     assert data["run"]["wall_time_s"] > 0 and data["run"]["machine"]["cores"] >= 1
+    speed = data["run"]["training_step_ms"]   # scripts/machine_speed.py, run before and after the notebook
+    assert set(speed) == {"before", "after"} and all(isinstance(ms, float) and ms > 0 for ms in speed.values())
     assert not stale.exists(), "the old run's figures must be deleted"
     assert (results_folder / "figures" / "ch03_curve.png").exists()
     executed = nbformat.read(tmp_path / "executed" / source.name, as_version=4)
     assert executed.cells[1].outputs[0]["text"] == "0.75\n"
     assert nbformat.read(source, as_version=4).cells[1].outputs == []  # the source notebook is untouched
+
+
+def test_schema_checks_the_machine_speed_readings():
+    data = json.loads((results.RESULTS_DIR / "chapter05.json").read_text(encoding="utf-8"))
+    for good in ({"before": 55.1, "after": 60}, {"before": None, "after": 57.0}):
+        data["run"]["training_step_ms"] = good
+        assert results.schema_problems(data, 5) == []
+    for bad in ({"before": 55.1}, {"before": "fast", "after": 1.0}, {"before": 0, "after": 1.0}, [55.1, 57.3],
+                {"before": True, "after": 1.0}):
+        data["run"]["training_step_ms"] = bad
+        assert results.schema_problems(data, 5) == [
+            f"run.training_step_ms is {bad!r}, expected {{'before': ms or null, 'after': ms or null}}"]
 
 
 def test_schema_problems_are_specific():
