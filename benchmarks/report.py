@@ -13,6 +13,7 @@ from pathlib import Path
 import keras
 
 from helpers.paths import COURSE_ROOT
+from scripts.machine_speed import measure_in_subprocess
 
 
 def machine() -> str:
@@ -34,6 +35,16 @@ def machine() -> str:
 
         accelerators = ", ".join(d.name for d in tf.config.list_physical_devices("GPU"))
     return f"{cpu}, {os.cpu_count()} logical cores" + (f", {accelerators}" if accelerators else ", no GPU")
+
+
+def speed() -> str:
+    """How fast the CPU trains chapter 5's network now (``scripts/machine_speed.py``), for comparing the timings of
+    runs made on different machines or hours. The probe is TensorFlow on the CPU: other backends are not measured."""
+    if keras.backend.backend() != "tensorflow":
+        return "not measured (the probe runs on TensorFlow)"
+    milliseconds = measure_in_subprocess()
+    return ("not measured (the probe failed)" if milliseconds is None
+            else f"{milliseconds:.1f} ms per training step of chapter 5's network (`scripts/machine_speed.py`)")
 
 
 def commit() -> str:
@@ -65,6 +76,7 @@ def write_results(rows: list[dict], *, module: str, argv: list[str] | None, outp
         "",
         f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
         f"- machine: {machine()}",
+        f"- machine speed after the run: {speed()}",
         f"- backend: Keras {keras.__version__}, {backend}",
         f"- command: `KERAS_BACKEND={backend} {command}`",
         f"- commit: {commit()}",

@@ -18,7 +18,10 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 STEPS_PER_ROUND = 40
 BATCH_SIZE = 64
@@ -51,6 +54,18 @@ def training_step_ms(repeats: int = 3) -> float:
 
     one_round()   # builds the graph
     return statistics.median(one_round() for _ in range(repeats))
+
+
+def measure_in_subprocess(timeout_s: float = 600) -> float | None:
+    """``training_step_ms()`` run by this script in a fresh Python process, so that the caller neither loads
+    TensorFlow nor has its own settings (a mixed-precision policy, seeds) changed or used; None if it fails."""
+    command = [sys.executable, str(Path(__file__).resolve())]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s,
+                              cwd=Path(__file__).resolve().parents[1])
+        return float(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else None
+    except (OSError, subprocess.TimeoutExpired, ValueError, IndexError):
+        return None
 
 
 def main(argv: list[str] | None = None) -> None:

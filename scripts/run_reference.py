@@ -38,6 +38,7 @@ from nbclient import NotebookClient
 
 from helpers.paths import COURSE_ROOT, data_dirs
 from helpers.results import load, results_dir, results_file, save
+from scripts.machine_speed import measure_in_subprocess
 
 PROFILE = "standard"
 CELL_TIMEOUT_S = 4 * 3600
@@ -89,17 +90,6 @@ def machine() -> dict:
             "keras": _version("keras"), "gpu": gpus()}
 
 
-def training_step_ms() -> float | None:
-    """The machine's current speed by ``scripts/machine_speed.py`` (in a subprocess, so that this script does not
-    load TensorFlow), or None when the probe fails (the run goes on; the file then says the speed is unknown)."""
-    probe = [sys.executable, str(COURSE_ROOT / "scripts" / "machine_speed.py")]
-    try:
-        done = subprocess.run(probe, capture_output=True, text=True, timeout=600, cwd=COURSE_ROOT)
-        return float(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else None
-    except (OSError, subprocess.TimeoutExpired, ValueError, IndexError):
-        return None
-
-
 def git_commit(repo: Path = COURSE_ROOT) -> tuple[str, bool]:
     """The checked-out commit, and whether the working tree differs from it (then the run is not of that commit).
 
@@ -136,7 +126,7 @@ def run_notebook(notebook: Path, executed_dir: Path, machine_info: dict) -> floa
     # Models the reference chapters save for each other (chapters 4 and 5 for 6) stay apart from the quick runs'.
     os.environ.setdefault("COURSE_ARTIFACTS_DIR", str(COURSE_ROOT / "artifacts" / "reference"))
     contents = nbformat.read(notebook, as_version=4)
-    speed_before = training_step_ms()
+    speed_before = measure_in_subprocess()
     client = NotebookClient(contents, timeout=CELL_TIMEOUT_S, kernel_name="python3",
                             resources={"metadata": {"path": str(notebook.parent)}})
     clock = time.perf_counter()
@@ -146,7 +136,7 @@ def run_notebook(notebook: Path, executed_dir: Path, machine_info: dict) -> floa
         wall_time = time.perf_counter() - clock
         executed_dir.mkdir(parents=True, exist_ok=True)
         nbformat.write(contents, executed_dir / notebook.name)
-    speed_after = training_step_ms()
+    speed_after = measure_in_subprocess()
     data = load(chapter) or {"chapter": chapter, "profile": PROFILE, "results": {}, "figures": {}}
     data.setdefault("figures", {})
     try:
