@@ -62,6 +62,8 @@ RECIPES = {recipe.name: recipe for recipe in [
     Recipe("w16-b128", 16, 128, peak_learning_rate=0.1),
     Recipe("w16-b256", 16, 256),
     Recipe("w16-b512", 16, 512, peak_learning_rate=0.4),
+    # bfloat16 on the CPU: oneDNN has bf16 kernels for CPUs with AVX512_BF16 (or AMX); does it pay at this width?
+    Recipe("w16-b64-bf16", 16, 64, mixed_precision=True, peak_learning_rate=0.05),
     Recipe("w24-b256", 24, 256),
     Recipe("w32-b256", 32, 256),
     Recipe("w16-b256-xla", 16, 256, jit_compile=True),
