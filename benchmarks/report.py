@@ -38,8 +38,9 @@ def machine() -> str:
 
 
 def speed() -> str:
-    """How fast the CPU trains chapter 5's network now (``scripts/machine_speed.py``), for comparing the timings of
-    runs made on different machines or hours. The probe is TensorFlow on the CPU: other backends are not measured."""
+    """How fast this machine trains chapter 5's network now (``scripts/machine_speed.py``, with TensorFlow, so on the
+    GPU where TensorFlow has one), for comparing the timings of runs made on different machines or hours. Runs on
+    other backends are not measured: the machines that run them may have no TensorFlow."""
     if keras.backend.backend() != "tensorflow":
         return "not measured (the probe runs on TensorFlow)"
     milliseconds = measure_in_subprocess()
@@ -47,12 +48,16 @@ def speed() -> str:
             else f"{milliseconds:.1f} ms per training step of chapter 5's network (`scripts/machine_speed.py`)")
 
 
-def commit() -> str:
+def commit(repo: Path = COURSE_ROOT) -> str:
+    """The checked-out commit, marked when tracked files differ from it (then the run is not exactly that commit)."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
+
     try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=COURSE_ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
+        head, changed = git("rev-parse", "HEAD"), git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+    return head + (" with uncommitted changes to tracked files" if changed else "")
 
 
 def markdown_table(rows: list[dict]) -> str:

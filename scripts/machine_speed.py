@@ -2,13 +2,15 @@
 
 usage: python scripts/machine_speed.py [--repeats N]
 
-The probe is chapter 5's best model in the ``standard`` profile (``resnet9(16)`` behind the ``flip_and_shift``
-augmentation, SGD with Nesterov momentum, label smoothing 0.1) taking steps of batch 64 on random pixels. One
-untimed round builds the training graph; then ``--repeats`` rounds of 40 steps are timed and the median is printed.
-It takes about 10-20 s.
+The probe is the network of chapter 5's best model in the ``standard`` profile (``resnet9(16)`` behind the
+``flip_and_shift`` augmentation) taking SGD steps (Nesterov momentum, label smoothing 0.1) of batch 64 on random
+pixels. Unlike chapter 5 it uses a constant learning rate, no weight decay and no metric, which change the cost of
+a step little. One untimed round builds the training graph; then ``--repeats`` rounds of 40 steps are timed and the
+median is printed. It takes about 10-20 s. It runs wherever TensorFlow runs: on the GPU, where there is one.
 
-Why: the speed of a shared 2-core machine drifts, by 3 to 4 times between hours on the course's own build machines,
-so a notebook's wall time alone says little. ``make reference`` (``scripts/run_reference.py``) runs this before and
+Why: the speed of a shared machine drifts. On the course's own 2-core build machines it swung about 2 times within
+a session, and differed 3 to 4 times between the machines of different sessions, so a notebook's wall time alone
+says little. ``make reference`` (``scripts/run_reference.py``) runs this before and
 after each notebook and records both readings beside the wall time; a learner can run it to see how their machine
 compares with the one that made the reference run.
 """
@@ -42,7 +44,7 @@ def training_step_ms(repeats: int = 3) -> float:
     set_seed(0)
     model = keras.Sequential([keras.Input((32, 32, 3)), flip_and_shift(seed=0), resnet9(WIDTH)])
     model.compile(optimizer=keras.optimizers.SGD(0.05, momentum=0.9, nesterov=True),
-                  loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.1))
+                  loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.1), jit_compile=False)
     rng = np.random.default_rng(0)
     images = rng.random((STEPS_PER_ROUND * BATCH_SIZE, 32, 32, 3), dtype=np.float32)
     labels = keras.utils.to_categorical(rng.integers(0, 10, len(images)), 10)
@@ -63,9 +65,13 @@ def measure_in_subprocess(timeout_s: float = 600) -> float | None:
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s,
                               cwd=Path(__file__).resolve().parents[1])
-        return float(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else None
-    except (OSError, subprocess.TimeoutExpired, ValueError, IndexError):
-        return None
+        if done.returncode == 0:
+            return float(done.stdout.strip().splitlines()[-1])
+        failure = "\n".join(done.stderr.strip().splitlines()[-5:])   # the end of the traceback says why
+    except (OSError, subprocess.TimeoutExpired, ValueError, IndexError) as error:
+        failure = repr(error)
+    print(f"machine_speed: the probe failed, so the speed is not recorded: {failure}", file=sys.stderr)
+    return None
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -38,6 +38,28 @@ def test_airbench_style_benchmark_trains_and_scores(tmp_path, monkeypatch):
     assert "- machine speed after the run: not measured (the probe failed)" in text
 
 
+def test_results_files_name_the_commit_and_mark_uncommitted_changes(tmp_path):
+    import subprocess
+
+    from benchmarks import report
+
+    def git(*args):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=tmp_path,
+                       check=True, capture_output=True)
+
+    (tmp_path / "recipe.py").write_text("width = 16\n")
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-q", "-m", "start")
+    head = report.commit(tmp_path)
+    assert len(head) == 40
+    (tmp_path / "untracked.md").write_text("results\n")   # a new results file is no change to the code
+    assert report.commit(tmp_path) == head
+    (tmp_path / "recipe.py").write_text("width = 32\n")
+    assert report.commit(tmp_path) == head + " with uncommitted changes to tracked files"
+    assert report.commit(tmp_path / "not-a-repo") == "unknown"
+
+
 def test_whitening_kernel_decorrelates_patches():
     rng = np.random.default_rng(0)
     noise = rng.normal(size=(300, 33, 33, 3))

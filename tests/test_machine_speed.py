@@ -33,3 +33,10 @@ def test_rejects_a_number_of_rounds_below_one():
     done = subprocess.run([sys.executable, str(SCRIPT), "--repeats", "0"], capture_output=True, text=True,
                           cwd=COURSE_ROOT, timeout=120)
     assert done.returncode == 2 and "--repeats must be at least 1, got 0" in done.stderr
+
+
+def test_a_failing_probe_returns_none_and_says_why(monkeypatch, capsys):
+    module = load_script()
+    monkeypatch.setattr(module.sys, "executable", "/nonexistent/python")
+    assert module.measure_in_subprocess() is None
+    assert "machine_speed: the probe failed, so the speed is not recorded" in capsys.readouterr().err
