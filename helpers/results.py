@@ -228,7 +228,7 @@ def schema_problems(data: Any, chapter: int) -> list[str]:
         problems.append(f"run.commit {run['commit']!r} is not a full git commit hash")
     if isinstance(run.get("wall_time_s"), (int, float)) and not run["wall_time_s"] > 0:
         problems.append("run.wall_time_s must be positive")
-    speed = run.get("training_step_ms")   # written by make reference since 2026-12-07; older files lack it
+    speed = run.get("training_step_ms")   # written by make reference since commit d1f5ac8; older files lack it
     if speed is not None and not (isinstance(speed, dict) and set(speed) == {"before", "after"} and all(
             value is None or (isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0)
             for value in speed.values())):

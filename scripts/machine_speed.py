@@ -10,9 +10,9 @@ median is printed. It takes about 10-20 s. It runs wherever TensorFlow runs: on 
 
 Why: the speed of a shared machine drifts. On the course's own 2-core build machines it swung about 2 times within
 a session, and differed 3 to 4 times between the machines of different sessions, so a notebook's wall time alone
-says little. ``make reference`` (``scripts/run_reference.py``) runs this before and
-after each notebook and records both readings beside the wall time; a learner can run it to see how their machine
-compares with the one that made the reference run.
+says little. ``make reference`` (``scripts/run_reference.py``) runs this before and after each notebook and records
+both readings beside the wall time; a learner can run it to see how their machine compares with the one that made
+the reference run.
 """
 
 from __future__ import annotations
