@@ -21,7 +21,8 @@ here in Keras from the paper's description (not a copy of its code):
 * lookahead: every 5 steps the weights are pulled towards a slow average of themselves, starting from the
   initial weights (decay rising as the cube of the progress, to 0.95**5), and the run ends on that average;
 * augmentation in NumPy, once per epoch: a random translation of up to 2 pixels (reflected border) and a left-right
-  flip that is random in the first epoch and then alternates for each image;
+  flip that is random in the first epoch and then alternates for each image (``--augmentation layers`` uses
+  chapter 5's augmentation layers inside the model instead: random flips, shifts of up to 2 pixels, per step);
 * test-time augmentation: the average logits over the image, its mirror image, and both shifted by one pixel up-left
   and down-right (6 views), beside plain and flip-only accuracy.
 
@@ -47,6 +48,7 @@ import numpy as np
 from keras import layers, ops
 
 from benchmarks.report import write_results
+from helpers.architectures import flip_and_shift
 from helpers.model_stats import count_macs
 
 TRANSLATE = 2          # pixels of random translation during training
@@ -137,15 +139,20 @@ class Triangular(keras.optimizers.schedules.LearningRateSchedule):
 
 
 class Lookahead(keras.callbacks.Callback):
-    """Every few steps: slow = d * slow + (1 - d) * weights, then weights = slow (d grows over the run)."""
+    """Every few steps: slow = d * slow + (1 - d) * weights, then weights = slow (d grows over the run).
 
-    def __init__(self, total_steps: int):
+    It averages the weights of ``network`` (the model that ``fit`` trains when None); a network trained inside a
+    model with augmentation layers is named here, so that the augmentation's random state is not averaged."""
+
+    def __init__(self, total_steps: int, network: keras.Model | None = None):
         super().__init__()
-        self.total_steps, self.step, self.slow = total_steps, 0, None
+        self.total_steps, self.step, self.slow, self.network = total_steps, 0, None, network
 
     def on_train_begin(self, logs=None):
+        if self.network is None:
+            self.network = self.model
         if self.slow is None:   # the slow weights start at the initial weights
-            self.slow = [ops.convert_to_numpy(v) for v in self.model.weights]
+            self.slow = [ops.convert_to_numpy(v) for v in self.network.weights]
 
     def on_train_batch_end(self, batch, logs=None):
         self.step += 1
@@ -153,14 +160,14 @@ class Lookahead(keras.callbacks.Callback):
             self.pull(0.95 ** 5 * (self.step / self.total_steps) ** 3)
 
     def pull(self, decay: float):
-        for variable, slow in zip(self.model.weights, self.slow):
+        for variable, slow in zip(self.network.weights, self.slow):
             slow *= decay
             slow += (1 - decay) * ops.convert_to_numpy(variable)
             variable.assign(slow)
 
     def hold(self, variable, value: np.ndarray):
         """Set ``variable``'s slow copy to ``value`` (a frozen variable must not drift through the slow weights)."""
-        index = next(i for i, weight in enumerate(self.model.weights) if weight is variable)
+        index = next(i for i, weight in enumerate(self.network.weights) if weight is variable)
         self.slow[index][...] = value
 
 
@@ -209,18 +216,26 @@ def accuracies_on_test_set(network: keras.Model, x_test: np.ndarray, labels: np.
 
 
 def train(widths, x_train: np.ndarray, y_train: np.ndarray, epochs: float, batch_size: int, peak: float | None,
-          l2: float, seed: int, lookahead: bool) -> tuple[keras.Model, dict]:
+          l2: float, seed: int, lookahead: bool, augmentation: str = "numpy") -> tuple[keras.Model, dict]:
     """Train the network on normalised images ``x_train`` (n, 32, 32, 3) with labels ``y_train`` (n,); return it
-    with a row describing the run (no test accuracy)."""
+    with a row describing the run (no test accuracy).
+
+    ``augmentation="numpy"`` is airbench94's: each epoch's images are translated and flipped on the host before
+    the epoch, the flips alternating per image from epoch to epoch. ``"layers"`` is chapter 5's: the network trains
+    inside a model whose first layers flip at random and shift by up to TRANSLATE pixels, a new draw per image and
+    step, on whatever device runs the model."""
     keras.utils.set_random_seed(seed)
     rng = np.random.default_rng(seed)
     network = airbench_style_network(widths, x_train, l2)
+    model = network
+    if augmentation == "layers":
+        model = keras.Sequential([keras.Input((32, 32, 3)), flip_and_shift(TRANSLATE, seed=seed), network])
     peak = 1.5 * batch_size / 1024 if peak is None else peak
     steps_per_epoch = len(x_train) // batch_size
     total_steps = int(np.ceil(epochs * steps_per_epoch))   # airbench94: ceil(48 x 9.9) = 476 steps
-    network.compile(optimizer=keras.optimizers.SGD(Triangular(peak, total_steps), momentum=0.85, nesterov=True),
+    model.compile(optimizer=keras.optimizers.SGD(Triangular(peak, total_steps), momentum=0.85, nesterov=True),
                     loss=keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.2))
-    slow_weights = Lookahead(total_steps) if lookahead else None
+    slow_weights = Lookahead(total_steps, network) if lookahead else None
     freeze = FreezeAfter(network.get_layer("whiten").bias, WHITEN_BIAS_EPOCHS, slow_weights)
     # the lookahead first, then the freeze, which undoes any move of the frozen bias, in the slow weights too
     callbacks = [slow_weights, freeze] if lookahead else [freeze]
@@ -230,9 +245,12 @@ def train(widths, x_train: np.ndarray, y_train: np.ndarray, epochs: float, batch
     while done < total_steps:
         epoch_start = time.perf_counter()
         steps = min(steps_per_epoch, total_steps - done)
-        images = translate_and_flip(x_train, flip if len(epoch_seconds) % 2 == 0 else ~flip, rng)
+        if augmentation == "numpy":
+            images = translate_and_flip(x_train, flip if len(epoch_seconds) % 2 == 0 else ~flip, rng)
+        else:
+            images = x_train
         order = rng.permutation(len(x_train))[:steps * batch_size]   # whole batches only
-        history = network.fit(images[order], one_hot[order], batch_size=batch_size, epochs=1, shuffle=False,
+        history = model.fit(images[order], one_hot[order], batch_size=batch_size, epochs=1, shuffle=False,
                               callbacks=callbacks, verbose=0)
         done += steps
         epoch_seconds.append(time.perf_counter() - epoch_start)
@@ -243,15 +261,15 @@ def train(widths, x_train: np.ndarray, y_train: np.ndarray, epochs: float, batch
     train_seconds = time.perf_counter() - start
     return network, {
         "widths": ",".join(map(str, widths)), "epochs": epochs, "batch": batch_size, "peak lr": peak,
-        "lookahead": "yes" if lookahead else "no", "params": network.count_params(), "MACs": count_macs(network),
+        "lookahead": "yes" if lookahead else "no", "augmentation": augmentation, "params": network.count_params(), "MACs": count_macs(network),
         "seed": seed,
         "s/epoch (median)": round(float(np.median(epoch_seconds)), 1), "train (min)": round(train_seconds / 60, 1)}
 
 
 def run(widths, data, epochs: float, batch_size: int, peak: float | None, l2: float, seed: int,
-        lookahead: bool) -> dict:
+        lookahead: bool, augmentation: str = "numpy") -> dict:
     x_train, y_train, x_test, y_test = data
-    network, row = train(widths, x_train, y_train, epochs, batch_size, peak, l2, seed, lookahead)
+    network, row = train(widths, x_train, y_train, epochs, batch_size, peak, l2, seed, lookahead, augmentation)
     return {**row, **accuracies_on_test_set(network, x_test, y_test)}
 
 
@@ -281,6 +299,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--l2", type=float, default=AIRBENCH_L2, help="L2 gradient coefficient of the weights")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--no-lookahead", action="store_true")
+    parser.add_argument("--augmentation", choices=["numpy", "layers"], default="numpy",
+                        help="numpy: airbench94's, on the host, alternating flips; layers: chapter 5's layers, in the "
+                             "model (random flips, shifts of up to 2 pixels)")
     parser.add_argument("--images", type=int, default=0, help="training images (0: all 50,000)")
     parser.add_argument("--note", default="", help="a sentence written under the table")
     parser.add_argument("--output", type=Path, default=None,
@@ -293,7 +314,7 @@ def main(argv: list[str] | None = None) -> None:
         for seed in args.seeds:
             print(f"widths {widths}, seed {seed}", flush=True)
             rows.append(run(tuple(int(w) for w in widths.split(",")), data, args.epochs, args.batch_size,
-                            args.peak_learning_rate, args.l2, seed, not args.no_lookahead))
+                            args.peak_learning_rate, args.l2, seed, not args.no_lookahead, args.augmentation))
             print(rows[-1], flush=True)
 
     write_results(
@@ -301,7 +322,7 @@ def main(argv: list[str] | None = None) -> None:
         default_name="cifar10_airbench_style",
         title="# An airbench-style CIFAR-10 recipe, narrowed for a CPU: test accuracy per minute",
         data=f"{len(data[0]):,} training images, the 10,000 test images (CIFAR-10 as the loader found it)",
-        footer="train (min) is the wall time of all epochs (augmentation in NumPy included), without the test "
+        footer="train (min) is the wall time of all epochs (augmentation included), without the test "
                "evaluation.",
         note=args.note)
 

@@ -224,3 +224,23 @@ def test_frozen_bias_stays_frozen_through_lookahead_and_its_final_switch():
     slow.pull(1.0)
     np.testing.assert_array_equal(np.array(model.layers[0].bias), frozen)
     assert not np.allclose(np.array(model.layers[0].kernel), kernel_after_one_epoch)    # the rest still trains
+
+
+def test_lookahead_averages_the_named_network_not_the_augmentation_around_it():
+    # with chapter 5's augmentation layers in front, fit trains the outer model; the slow weights must be exactly
+    # the network's (the augmentation's random state is no weight to average)
+    import keras
+
+    from helpers.architectures import flip_and_shift
+
+    keras.utils.set_random_seed(0)
+    network = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Conv2D(2, 3), keras.layers.GlobalMaxPooling2D()])
+    model = keras.Sequential([keras.Input((32, 32, 3)), flip_and_shift(2, seed=0), network])
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    slow = cifar10_airbench_style.Lookahead(total_steps=10, network=network)
+    x, y = np.random.default_rng(0).normal(size=(20, 32, 32, 3)).astype("float32"), np.ones((20, 2))
+    model.fit(x, y, batch_size=2, epochs=1, callbacks=[slow], verbose=0)
+    assert [s.shape for s in slow.slow] == [tuple(w.shape) for w in network.weights]
+    slow.pull(1.0)   # the run ends on the slow weights: the network's weights are then exactly them
+    for weight, slow_weight in zip(network.weights, slow.slow):
+        np.testing.assert_array_equal(np.asarray(weight), slow_weight)
