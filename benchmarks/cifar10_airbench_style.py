@@ -3,17 +3,11 @@
 Chapter 5's best model is a ResNet-9 trained with a warm-up + cosine schedule. The fastest published CIFAR-10
 recipes reach far more per epoch; airbench94 (Keller Jordan, "94% on CIFAR-10 in 3.29 Seconds on a Single GPU",
 arXiv:2404.00498, 2024) is the reference. This script measures what its ideas buy on the course's hardware, written
-here in Keras from the paper's description (not a copy of its code):
+here in Keras from the paper's description (not a copy of its code), trained as follows:
 
-* the first layer is a frozen 2 x 2 convolution initialised to whiten the image patches (24 filters: the 12
-  eigenvectors of the patch covariance, largest eigenvalue first, scaled by 1/sqrt(eigenvalue), and their
-  negatives), then GELU; its bias trains for the first 3 epochs only;
-* three blocks of conv 3 x 3 -> max pool 2 -> batch norm -> GELU -> conv 3 x 3 -> batch norm -> GELU, with the
-  convolutions initialised as the identity on matching channels (output channel i copies input channel i; the
-  other output channels get PyTorch's default uniform initialisation) and batch norms without a learned scale,
-  whose shift learns 64 times faster (``y = x + 8 b``: a gradient step on ``b`` moves ``y`` 8 x 8 times as far)
-  but decays as fast as the weights; the running statistics keep 0.6 of their old value at each step;
-* global max pooling, a bias-free dense layer (PyTorch's default initialisation) whose logits are divided by 9;
+* the network of ``helpers/airbench.py``: a frozen whitening first layer (its bias trains for the first 3 epochs
+  only), three blocks of two 3 x 3 convolutions initialised as partial identities, batch norms whose shift learns 64
+  times faster, global max pooling and a bias-free dense layer whose logits are divided by 9;
 * Nesterov SGD (momentum 0.85) with L2 on the weights, a triangular learning rate (0.2 -> 1 over the first 23 %
   of the steps, then -> 0.07), label smoothing 0.2, batches of 512. Airbench94 sums the loss over batches of
   1,024, with a step of 11.5 / (1024 (1 + 1 / (1 - 0.85))) per summed example; with the mean loss that is a peak
@@ -45,151 +39,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras
 import numpy as np
-from keras import layers, ops
 
 from benchmarks.report import write_results
+from helpers.airbench import AIRBENCH_L2, FreezeAfter, Lookahead, Triangular, airbench_style_network
 from helpers.architectures import flip_and_shift
 from helpers.model_stats import count_macs
 
 TRANSLATE = 2          # pixels of random translation during training
-BIAS_SCALE = 8.0       # batch-norm shifts learn BIAS_SCALE**2 = 64 times faster
-LOOKAHEAD_EVERY = 5    # steps between lookahead updates
 WHITEN_BIAS_EPOCHS = 3  # epochs during which the whitening layer's bias trains
-AIRBENCH_L2 = 0.0153 / 11.5   # airbench94's weight decay over its learning rate: the L2 gradient coefficient
-
-
-def whitening_kernel(images: np.ndarray, epsilon: float = 5e-4) -> np.ndarray:
-    """(2, 2, 3, 24) kernel whitening the 2 x 2 patches of ``images`` (n, 32, 32, 3), and its negative."""
-    patches = np.lib.stride_tricks.sliding_window_view(images, (2, 2), axis=(1, 2))   # n, 31, 31, 3, 2, 2
-    patches = patches.transpose(0, 1, 2, 4, 5, 3).reshape(-1, 12).astype("float64")   # (row, col, channel)
-    eigenvalues, eigenvectors = np.linalg.eigh(patches.T @ patches / len(patches))
-    eigenvalues, eigenvectors = eigenvalues[::-1], eigenvectors[:, ::-1]   # largest first, as airbench94 orders them
-    filters = (eigenvectors / np.sqrt(eigenvalues + epsilon)).T.reshape(12, 2, 2, 3).transpose(1, 2, 3, 0)
-    return np.concatenate([filters, -filters], axis=-1).astype("float32")
-
-
-def torch_default() -> keras.initializers.Initializer:
-    """PyTorch's default initialisation, U(+-1/sqrt(fan_in)), as a new initializer for each layer. A Keras
-    initializer made without a seed fixes one when it is made (from Python's random state), so one shared instance
-    would give every layer of a shape, and every run in the process, the same weights, whatever the run's seed."""
-    return keras.initializers.VarianceScaling(1 / 3, "fan_in", "uniform")
-
-
-class PartialIdentity(keras.initializers.Initializer):
-    """Output channel i < min(in, out) copies input channel i (PyTorch's ``dirac_``); the rest are uniform."""
-
-    def __call__(self, shape, dtype=None):
-        kernel_height, kernel_width, in_channels, out_channels = shape
-        kernel = np.array(ops.convert_to_numpy(torch_default()(shape)))
-        matching = np.arange(min(in_channels, out_channels))
-        kernel[..., matching] = 0.0
-        kernel[kernel_height // 2, kernel_width // 2, matching, matching] = 1.0
-        return ops.convert_to_tensor(kernel, dtype=dtype)
-
-
-class FastShift(layers.Layer):
-    """Adds a learned per-channel shift ``scale * b``, so that ``b``'s effective learning rate is scale**2 times."""
-
-    def __init__(self, regularizer: keras.regularizers.Regularizer, scale: float = BIAS_SCALE, **kwargs):
-        super().__init__(**kwargs)
-        self.regularizer, self.scale = regularizer, scale
-
-    def build(self, input_shape):
-        self.shift = self.add_weight(shape=(input_shape[-1],), initializer="zeros", name="shift",
-                                     regularizer=self.regularizer)
-
-    def call(self, inputs):
-        return inputs + self.scale * self.shift
-
-
-def norm_gelu(x, regularizer: keras.regularizers.Regularizer):
-    # Keras' momentum is the share of the old running statistics: PyTorch's momentum 0.4 (airbench's 1 - 0.6)
-    x = layers.BatchNormalization(momentum=0.6, epsilon=1e-12, center=False, scale=False)(x)
-    return layers.Activation("gelu")(FastShift(regularizer)(x))
-
-
-def airbench_style_network(widths: tuple[int, int, int], train_images: np.ndarray, l2: float) -> keras.Model:
-    regularizer = keras.regularizers.L2(l2 / 2)   # gradient l2 * w, like PyTorch's weight_decay=l2
-    conv = lambda filters: layers.Conv2D(filters, 3, padding="same", use_bias=False,  # noqa: E731
-                                         kernel_initializer=PartialIdentity(), kernel_regularizer=regularizer)
-    inputs = keras.Input((32, 32, 3))
-    whiten = layers.Conv2D(24, 2, name="whiten", bias_regularizer=regularizer)
-    x = layers.Activation("gelu")(whiten(inputs))
-    for filters in widths:
-        x = norm_gelu(layers.MaxPooling2D(2)(conv(filters)(x)), regularizer)
-        x = norm_gelu(conv(filters)(x), regularizer)
-    x = layers.GlobalMaxPooling2D()(x)
-    dense = layers.Dense(10, use_bias=False, kernel_initializer=torch_default(), kernel_regularizer=regularizer)
-    logits = layers.Rescaling(1 / 9)(dense(x))
-    network = keras.Model(inputs, logits, name="airbench_style_" + "_".join(map(str, widths)))
-    whiten.kernel.assign(whitening_kernel(train_images[:5000]))
-    whiten.kernel.trainable = False
-    return network
-
-
-class Triangular(keras.optimizers.schedules.LearningRateSchedule):
-    def __init__(self, peak: float, total_steps: int):
-        self.peak, self.total_steps, self.warmup = peak, total_steps, max(1, int(0.23 * total_steps))
-
-    def __call__(self, step):
-        step = ops.cast(step, "float32")
-        rising = 0.2 + 0.8 * step / self.warmup
-        falling = 1.0 - 0.93 * (step - self.warmup) / max(1, self.total_steps - self.warmup)
-        return self.peak * ops.where(step < self.warmup, rising, ops.maximum(falling, 0.0))
-
-
-class Lookahead(keras.callbacks.Callback):
-    """Every few steps: slow = d * slow + (1 - d) * weights, then weights = slow (d grows over the run).
-
-    It averages the weights of ``network`` (the model that ``fit`` trains when None); a network trained inside a
-    model with augmentation layers is named here, so that the augmentation's random state is not averaged."""
-
-    def __init__(self, total_steps: int, network: keras.Model | None = None):
-        super().__init__()
-        self.total_steps, self.step, self.slow, self.network = total_steps, 0, None, network
-
-    def on_train_begin(self, logs=None):
-        if self.network is None:
-            self.network = self.model
-        if self.slow is None:   # the slow weights start at the initial weights
-            self.slow = [ops.convert_to_numpy(v) for v in self.network.weights]
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.step += 1
-        if self.step % LOOKAHEAD_EVERY == 0:
-            self.pull(0.95 ** 5 * (self.step / self.total_steps) ** 3)
-
-    def pull(self, decay: float):
-        for variable, slow in zip(self.network.weights, self.slow):
-            slow *= decay
-            slow += (1 - decay) * ops.convert_to_numpy(variable)
-            variable.assign(slow)
-
-    def hold(self, variable, value: np.ndarray):
-        """Set ``variable``'s slow copy to ``value`` (a frozen variable must not drift through the slow weights)."""
-        index = next(i for i, weight in enumerate(self.network.weights) if weight is variable)
-        self.slow[index][...] = value
-
-
-class FreezeAfter(keras.callbacks.Callback):
-    """Keeps ``variable`` at its value from the end of epoch ``epochs`` on (airbench's whitening bias), in the
-    lookahead's slow weights too. The optimizer still computes a step for it (making it untrainable would change the
-    list of variables that the optimizer was built with, which the JAX backend refuses); each step is undone."""
-
-    def __init__(self, variable, epochs: int, lookahead: Lookahead | None = None):
-        super().__init__()
-        self.variable, self.epochs, self.lookahead, self.epoch, self.frozen = variable, epochs, lookahead, 0, None
-
-    def on_epoch_end(self, epoch, logs=None):   # fit runs one epoch per call here, so count the calls
-        self.epoch += 1
-        if self.epoch == self.epochs:
-            self.frozen = ops.convert_to_numpy(self.variable)
-
-    def on_train_batch_end(self, batch, logs=None):
-        if self.frozen is not None:
-            self.variable.assign(self.frozen)
-            if self.lookahead is not None:
-                self.lookahead.hold(self.variable, self.frozen)
 
 
 def translate_and_flip(images: np.ndarray, flip: np.ndarray, rng: np.random.Generator) -> np.ndarray:

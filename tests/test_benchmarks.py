@@ -1,5 +1,4 @@
 """The benchmark scripts run end to end on a tiny budget and write their results file with its provenance; the
-airbench-style network's whitening layer does whiten and its convolutions start as PyTorch's would; the
 coupled-L2 recipe penalises every weight."""
 
 from __future__ import annotations
@@ -60,21 +59,6 @@ def test_results_files_name_the_commit_and_mark_uncommitted_changes(tmp_path):
     assert report.commit(tmp_path / "not-a-repo") == "unknown"
 
 
-def test_whitening_kernel_decorrelates_patches():
-    rng = np.random.default_rng(0)
-    noise = rng.normal(size=(300, 33, 33, 3))
-    images = (noise[:, 1:, 1:] + noise[:, :-1, :-1] + 0.5 * noise[:, 1:, 1:, ::-1]).astype("float32")  # correlated
-    kernel = cifar10_airbench_style.whitening_kernel(images)
-    assert kernel.shape == (2, 2, 3, 24)
-    np.testing.assert_allclose(kernel[..., 12:], -kernel[..., :12])          # each filter and its negative
-    patches = np.lib.stride_tricks.sliding_window_view(images, (2, 2), axis=(1, 2))    # n, 31, 31, 3, 2, 2
-    patches = patches.transpose(0, 1, 2, 4, 5, 3).reshape(-1, 12)                      # (row, column, channel)
-    before = patches.T @ patches / len(patches)
-    assert np.abs(before - np.diag(np.diag(before))).max() > 0.5, "the test images should have correlated pixels"
-    outputs = patches @ kernel[..., :12].reshape(12, 12)   # the first 12 filters applied to every 2 x 2 patch
-    np.testing.assert_allclose(outputs.T @ outputs / len(outputs), np.eye(12), atol=0.01)
-
-
 def test_cutout_blanks_one_square_per_image_in_training_only():
     images = np.ones((64, 32, 32, 3), dtype="float32")
     cutout = cifar10_recipes.Cutout(8, seed=0)
@@ -85,33 +69,6 @@ def test_cutout_blanks_one_square_per_image_in_training_only():
     rows_hit = (blanked[..., 0] == 0).any(axis=2)                        # (image, row)
     assert (rows_hit.sum(axis=1) <= 8).all() and len({tuple(r) for r in rows_hit}) > 1   # one square, varying place
     np.testing.assert_array_equal(np.asarray(cutout(images, training=False)), images)
-
-
-def test_partial_identity_copies_matching_channels_like_pytorch_dirac():
-    kernel = np.asarray(cifar10_airbench_style.PartialIdentity()((3, 3, 4, 6)))
-    identity = np.zeros((3, 3, 4, 4))
-    identity[1, 1, range(4), range(4)] = 1.0
-    np.testing.assert_array_equal(kernel[..., :4], identity)     # output i copies input i, nothing else
-    limit = 1 / np.sqrt(3 * 3 * 4)                                # PyTorch's default: U(+-1/sqrt(fan_in))
-    assert np.abs(kernel[..., 4:]).max() <= limit and kernel[..., 4:].std() > limit / 4
-    narrowing = np.asarray(cifar10_airbench_style.PartialIdentity()((3, 3, 6, 4)))    # fewer outputs than inputs
-    np.testing.assert_array_equal(narrowing[1, 1, :4, :4], np.eye(4))
-    assert not narrowing[1, 1, 4:].any()
-
-
-def test_random_initial_weights_follow_the_seed_and_differ_between_layers():
-    import keras
-
-    def first_kernels(seed):
-        keras.utils.set_random_seed(seed)
-        return [np.asarray(cifar10_airbench_style.PartialIdentity()((3, 3, 4, 6))) for _ in range(2)]
-
-    first, second = first_kernels(0)
-    again, _ = first_kernels(0)
-    other, _ = first_kernels(1)
-    np.testing.assert_array_equal(first, again)                   # the same seed, the same weights
-    assert not np.allclose(first[..., 4:], other[..., 4:])         # another seed, other weights
-    assert not np.allclose(first[..., 4:], second[..., 4:])        # two layers of one shape start apart
 
 
 def test_coupled_l2_recipe_penalises_every_weight_and_drops_keras_decay():
@@ -197,50 +154,3 @@ def test_jpeg_cost_pairs_the_subset_with_the_copy_by_index_and_refuses_a_mismatc
     shuffled = SimpleNamespace(**{**vars(exact), "x_train": exact.x_train[::-1], "y_train": exact.y_train[::-1]})
     with pytest.raises(SystemExit, match="differ|do not pair up"):
         cifar10_jpeg_cost.pair_up(shuffled, copy, per_batch=3, batch=10)
-
-
-def test_whitening_filters_come_largest_eigenvalue_first():
-    # each filter is an eigenvector over sqrt(eigenvalue): the largest eigenvalue gives the shortest filter, and the
-    # partial identity of the next layer copies the first channels, so the order decides what it copies
-    images = np.random.default_rng(1).normal(size=(200, 32, 32, 3)).cumsum(axis=1).astype("float32")  # smooth rows
-    norms = np.linalg.norm(cifar10_airbench_style.whitening_kernel(images)[..., :12].reshape(12, 12), axis=0)
-    assert np.all(np.diff(norms) > 0), norms
-
-
-def test_frozen_bias_stays_frozen_through_lookahead_and_its_final_switch():
-    import keras
-
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.SGD(0.1, momentum=0.85), loss="mse")
-    x, y = np.random.default_rng(0).normal(size=(20, 2)), np.ones((20, 1))      # 10 steps of 2 per epoch
-    slow = cifar10_airbench_style.Lookahead(total_steps=30)
-    freeze = cifar10_airbench_style.FreezeAfter(model.layers[0].bias, 1, slow)
-    model.fit(x, y, batch_size=2, epochs=1, shuffle=False, callbacks=[slow, freeze], verbose=0)
-    frozen = np.array(model.layers[0].bias)
-    kernel_after_one_epoch = np.array(model.layers[0].kernel)
-    for _ in range(2):
-        model.fit(x, y, batch_size=2, epochs=1, shuffle=False, callbacks=[slow, freeze], verbose=0)
-    slow.pull(1.0)
-    np.testing.assert_array_equal(np.array(model.layers[0].bias), frozen)
-    assert not np.allclose(np.array(model.layers[0].kernel), kernel_after_one_epoch)    # the rest still trains
-
-
-def test_lookahead_averages_the_named_network_not_the_augmentation_around_it():
-    # with chapter 5's augmentation layers in front, fit trains the outer model; the slow weights must be exactly
-    # the network's (the augmentation's random state is no weight to average)
-    import keras
-
-    from helpers.architectures import flip_and_shift
-
-    keras.utils.set_random_seed(0)
-    network = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Conv2D(2, 3), keras.layers.GlobalMaxPooling2D()])
-    model = keras.Sequential([keras.Input((32, 32, 3)), flip_and_shift(2, seed=0), network])
-    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
-    slow = cifar10_airbench_style.Lookahead(total_steps=10, network=network)
-    x, y = np.random.default_rng(0).normal(size=(20, 32, 32, 3)).astype("float32"), np.ones((20, 2))
-    model.fit(x, y, batch_size=2, epochs=1, callbacks=[slow], verbose=0)
-    assert [s.shape for s in slow.slow] == [tuple(w.shape) for w in network.weights]
-    slow.pull(1.0)   # the run ends on the slow weights: the network's weights are then exactly them
-    for weight, slow_weight in zip(network.weights, slow.slow):
-        np.testing.assert_array_equal(np.asarray(weight), slow_weight)
