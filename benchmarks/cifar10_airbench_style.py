@@ -91,7 +91,7 @@ def train(widths, x_train: np.ndarray, y_train: np.ndarray, epochs: float, batch
     steps_per_epoch = len(x_train) // batch_size
     total_steps = int(np.ceil(epochs * steps_per_epoch))   # airbench94: ceil(48 x 9.9) = 476 steps
     model.compile(optimizer=keras.optimizers.SGD(Triangular(peak, total_steps), momentum=0.85, nesterov=True),
-                    loss=keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.2))
+                  loss=keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.2))
     slow_weights = Lookahead(total_steps, network) if lookahead else None
     freeze = FreezeAfter(network.get_layer("whiten").bias, WHITEN_BIAS_EPOCHS, slow_weights)
     # the lookahead first, then the freeze, which undoes any move of the frozen bias, in the slow weights too
@@ -108,7 +108,7 @@ def train(widths, x_train: np.ndarray, y_train: np.ndarray, epochs: float, batch
             images = x_train
         order = rng.permutation(len(x_train))[:steps * batch_size]   # whole batches only
         history = model.fit(images[order], one_hot[order], batch_size=batch_size, epochs=1, shuffle=False,
-                              callbacks=callbacks, verbose=0)
+                            callbacks=callbacks, verbose=0)
         done += steps
         epoch_seconds.append(time.perf_counter() - epoch_start)
         print(f"  epoch {len(epoch_seconds)}: loss {history.history['loss'][-1]:.3f}, {epoch_seconds[-1]:.0f} s",
@@ -118,8 +118,8 @@ def train(widths, x_train: np.ndarray, y_train: np.ndarray, epochs: float, batch
     train_seconds = time.perf_counter() - start
     return network, {
         "widths": ",".join(map(str, widths)), "epochs": epochs, "batch": batch_size, "peak lr": peak,
-        "lookahead": "yes" if lookahead else "no", "augmentation": augmentation, "params": network.count_params(), "MACs": count_macs(network),
-        "seed": seed,
+        "lookahead": "yes" if lookahead else "no", "augmentation": augmentation, "params": network.count_params(),
+        "MACs": count_macs(network), "seed": seed,
         "s/epoch (median)": round(float(np.median(epoch_seconds)), 1), "train (min)": round(train_seconds / 60, 1)}
 
 

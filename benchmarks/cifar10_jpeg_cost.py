@@ -36,8 +36,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np
 from scipy import stats
 
-from benchmarks.cifar10_airbench_style import AIRBENCH_L2, normaliser, train
+from benchmarks.cifar10_airbench_style import normaliser, train
 from benchmarks.report import write_results
+from helpers.airbench import AIRBENCH_L2
 from helpers.datasets import SPECS, read_dataset_file
 from helpers.paths import data_dirs, display_path
 

@@ -81,12 +81,24 @@ class FastShift(layers.Layer):
                 "regularizer": keras.regularizers.serialize(self.regularizer)}
 
 
+@keras.saving.register_keras_serializable(package="course")
+class FrozenKernelConv2D(layers.Conv2D):
+    """A convolution whose kernel never trains (its bias may): frozen when the layer is built, so also in a network
+    loaded from a file, where a flag set on the variable afterwards would be lost."""
+
+    def build(self, input_shape):
+        super().build(input_shape)
+        self.kernel.trainable = False
+
+
 def airbench_style_network(widths: tuple[int, int, int], train_images: np.ndarray, l2: float = AIRBENCH_L2,
                            probabilities: bool = False) -> keras.Model:
     """The network for 32 x 32 x 3 images; ``train_images`` (n, 32, 32, 3), normalised as the network will see
     them, set the whitening layer (the first 5,000 are used). Outputs logits, or class probabilities with
-    ``probabilities=True``. Layers are named ``whiten``, ``block{1,2,3}_{conv,pool,bn,shift,gelu}{1,2}``
-    (no pool in the second half of a block), ``global_pool``, ``logits``."""
+    ``probabilities=True``. The layers are named ``image``, ``whiten``, ``whiten_gelu``, then for each block b = 1,
+    2, 3: ``block{b}_1_conv``, ``block{b}_pool``, ``block{b}_1_{bn,shift,gelu}``, ``block{b}_2_{conv,bn,shift,gelu}``;
+    then ``global_pool``, ``logits`` (the dense layer), ``scale`` (its outputs divided by 9) and, with
+    ``probabilities=True``, ``classes`` (softmax)."""
     regularizer = keras.regularizers.L2(l2 / 2)   # gradient l2 * w, like PyTorch's weight_decay=l2
 
     def norm_gelu(x, name: str):
@@ -99,7 +111,7 @@ def airbench_style_network(widths: tuple[int, int, int], train_images: np.ndarra
                              kernel_regularizer=regularizer, name=f"{name}_conv")(x)
 
     inputs = keras.Input((32, 32, 3), name="image")
-    whiten = layers.Conv2D(24, 2, name="whiten", bias_regularizer=regularizer)
+    whiten = FrozenKernelConv2D(24, 2, name="whiten", bias_regularizer=regularizer)
     x = layers.Activation("gelu", name="whiten_gelu")(whiten(inputs))
     for block, filters in enumerate(widths, start=1):
         x = layers.MaxPooling2D(2, name=f"block{block}_pool")(conv(x, filters, f"block{block}_1"))
@@ -113,10 +125,10 @@ def airbench_style_network(widths: tuple[int, int, int], train_images: np.ndarra
         outputs = layers.Activation("softmax", dtype="float32", name="classes")(outputs)
     network = keras.Model(inputs, outputs, name="airbench_style_" + "_".join(map(str, widths)))
     whiten.kernel.assign(whitening_kernel(train_images[:5000]))
-    whiten.kernel.trainable = False
     return network
 
 
+@keras.saving.register_keras_serializable(package="course")
 class Triangular(keras.optimizers.schedules.LearningRateSchedule):
     """0.2 x peak rising linearly to the peak over the first 23 % of the steps, then falling to 0.07 x peak."""
 
@@ -136,8 +148,8 @@ class Triangular(keras.optimizers.schedules.LearningRateSchedule):
 class Lookahead(keras.callbacks.Callback):
     """Every few steps: slow = d * slow + (1 - d) * weights, then weights = slow (d grows over the run).
 
-    It averages the weights of ``network`` (the model that ``fit`` trains when None); a network trained inside a
-    model with augmentation layers is named here, so that the augmentation's random state is not averaged."""
+    It averages the weights of ``network`` (the model that ``fit`` trains when None): naming the network keeps the
+    average to its weights even when the model that ``fit`` trains puts layers with weights around it."""
 
     def __init__(self, total_steps: int, network: keras.Model | None = None):
         super().__init__()

@@ -8,7 +8,6 @@ import numpy as np
 from helpers import airbench
 
 
-
 def test_whitening_kernel_decorrelates_patches():
     rng = np.random.default_rng(0)
     noise = rng.normal(size=(300, 33, 33, 3))
@@ -78,25 +77,27 @@ def test_frozen_bias_stays_frozen_through_lookahead_and_its_final_switch():
     assert not np.allclose(np.array(model.layers[0].kernel), kernel_after_one_epoch)    # the rest still trains
 
 
-def test_lookahead_averages_the_named_network_not_the_augmentation_around_it():
-    # with chapter 5's augmentation layers in front, fit trains the outer model; the slow weights must be exactly
-    # the network's (the augmentation's random state is no weight to average)
+def test_lookahead_averages_the_named_network_only():
+    # fit trains an outer model: chapter 5's augmentation layers and a layer with weights of its own in front of the
+    # network; the slow weights must be exactly the network's
     import keras
 
     from helpers.architectures import flip_and_shift
 
     keras.utils.set_random_seed(0)
     network = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Conv2D(2, 3), keras.layers.GlobalMaxPooling2D()])
-    model = keras.Sequential([keras.Input((32, 32, 3)), flip_and_shift(2, seed=0), network])
+    outside = keras.layers.Conv2D(3, 1, name="outside")
+    model = keras.Sequential([keras.Input((32, 32, 3)), flip_and_shift(2, seed=0), outside, network])
     model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
     slow = airbench.Lookahead(total_steps=10, network=network)
     x, y = np.random.default_rng(0).normal(size=(20, 32, 32, 3)).astype("float32"), np.ones((20, 2))
     model.fit(x, y, batch_size=2, epochs=1, callbacks=[slow], verbose=0)
     assert [s.shape for s in slow.slow] == [tuple(w.shape) for w in network.weights]
+    outside_kernel = np.asarray(outside.kernel)
     slow.pull(1.0)   # the run ends on the slow weights: the network's weights are then exactly them
     for weight, slow_weight in zip(network.weights, slow.slow):
         np.testing.assert_array_equal(np.asarray(weight), slow_weight)
-
+    np.testing.assert_array_equal(np.asarray(outside.kernel), outside_kernel)   # the outer layer is left alone
 
 
 def small_network(probabilities: bool = False):
@@ -129,6 +130,7 @@ def test_saved_network_loads_and_predicts_alike(tmp_path):
     np.testing.assert_allclose(loaded.predict(images[:8], verbose=0), network.predict(images[:8], verbose=0),
                                atol=1e-6)
     assert loaded.get_layer("block2_1_shift").scale == airbench.BIAS_SCALE
+    assert not loaded.get_layer("whiten").kernel.trainable and loaded.get_layer("whiten").bias.trainable
     assert len(loaded.losses) == len(network.losses) > 0     # the L2 penalties came back too
 
 

@@ -23,14 +23,17 @@ def test_recipes_benchmark_writes_its_table(tmp_path):
     assert float(speed.split(": ")[1].split(" ms")[0]) > 0, speed
 
 
-def test_airbench_style_benchmark_trains_and_scores(tmp_path, monkeypatch):
+@pytest.mark.parametrize("augmentation", ["numpy", "layers"])
+def test_airbench_style_benchmark_trains_and_scores(tmp_path, monkeypatch, augmentation):
     from benchmarks import report
 
     monkeypatch.setattr(report, "measure_in_subprocess", lambda: None)   # the probe failing: the file says so
     output = tmp_path / "airbench.md"
-    cifar10_airbench_style.main(["--widths", "8,16,16", "--images", "1024", "--epochs", "1", "--output", str(output)])
+    cifar10_airbench_style.main(["--widths", "8,16,16", "--images", "1024", "--epochs", "1", "--augmentation",
+                                 augmentation, "--output", str(output)])
     text = output.read_text(encoding="utf-8")
     row = next(line for line in text.splitlines() if line.startswith("| 8,16,16 |"))
+    assert f"| yes | {augmentation} |" in row, row
     accuracies = [float(cell) for cell in row.strip("| ").split(" | ")[-3:]]
     assert all(0.0 <= accuracy <= 1.0 for accuracy in accuracies), row
     assert "- commit: " in text and "--widths 8,16,16" in text
